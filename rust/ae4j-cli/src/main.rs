@@ -1,1 +1,103 @@
-fn main() {}
+//! `ae4j`: score H2O deep-learning autoencoders on CSV files, and inspect models.
+
+mod inspect;
+mod output;
+mod predict;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(
+    name = "ae4j",
+    version,
+    about = "Exact, fast scoring of H2O deep-learning autoencoders (anomaly detection by reconstruction error)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Score a CSV file: each row's reconstruction MSE (the anomaly score), optionally the
+    /// per-feature squared errors and the reconstruction.
+    Predict(PredictArgs),
+    /// Show a model's columns, domains, layers, activation and versions.
+    Inspect(InspectArgs),
+}
+
+#[derive(Args)]
+pub struct PredictArgs {
+    /// The model: an H2O autoencoder MOJO zip (or an unzipped MOJO directory).
+    #[arg(long, short)]
+    pub model: PathBuf,
+    /// Input CSV with a header row naming the model's columns; `-` for standard input.
+    #[arg(long, short)]
+    pub input: String,
+    /// Output CSV; `-` for standard output.
+    #[arg(long, short)]
+    pub output: String,
+    /// Also write each expanded slot's squared error (`reconstr_<col>[.<level>].SE`, H2O's
+    /// `anomaly(per_feature=True)` columns).
+    #[arg(long)]
+    pub per_feature: bool,
+    /// Also write the reconstruction (`reconstr_<col>[.<level>]`, H2O's `predict()` columns).
+    #[arg(long)]
+    pub reconstruction: bool,
+    /// Treat categorical levels the model never saw as missing instead of failing.
+    #[arg(long)]
+    pub convert_unknown_categoricals_to_na: bool,
+    /// Treat unparsable numbers as missing instead of failing.
+    #[arg(long)]
+    pub convert_invalid_numbers_to_na: bool,
+    /// What to do with a row that cannot be scored: stop with an error naming the line and
+    /// column (`fail`), or write it with empty scores and the error in an `error` column (`record`).
+    #[arg(long, value_enum, default_value_t = OnError::Fail)]
+    pub on_error: OnError,
+    /// Worker threads (default: every core).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Rows scored per parallel chunk.
+    #[arg(long, default_value_t = 4096, value_parser = clap::value_parser!(u32).range(1..))]
+    pub chunk_rows: u32,
+    /// Field separator of the input and output.
+    #[arg(long, default_value = ",")]
+    pub separator: char,
+    /// Never show the progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnError {
+    Fail,
+    Record,
+}
+
+#[derive(Args)]
+pub struct InspectArgs {
+    /// The model: an H2O autoencoder MOJO zip (or an unzipped MOJO directory).
+    #[arg(long, short)]
+    pub model: PathBuf,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Predict(args) => predict::run(&args),
+        Command::Inspect(args) => inspect::run(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("ae4j: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

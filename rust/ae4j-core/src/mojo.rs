@@ -12,17 +12,39 @@ use crate::model::{Model, ModelInfo};
 use crate::spec::ModelSpec;
 use crate::values::Info;
 
-/// The largest `model.ini` read (a 10-million-weight network is about 150 MB of text).
-pub const MAX_MODEL_INI_BYTES: u64 = 1 << 30;
-/// The largest domain file read.
-pub const MAX_DOMAIN_BYTES: u64 = 256 << 20;
+/// How much a MOJO may make the reader decompress: bounds memory whatever sizes a file declares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The largest `model.ini` (a 10-million-weight network is about 150 MB of text).
+    pub model_ini_bytes: u64,
+    /// The largest domain file.
+    pub domain_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            model_ini_bytes: 1 << 30,
+            domain_bytes: 256 << 20,
+        }
+    }
+}
 /// The newest MOJO version of deep-learning models (unchanged from H2O 3.32 to 3.46).
 const NEWEST_MOJO_VERSION: f64 = 1.10;
 
 /// Reads a MOJO from the bytes of its zip file. `name` is used in error messages.
 pub fn read_mojo_bytes(bytes: &[u8], name: &str) -> Result<Model, ModelError> {
+    read_mojo_bytes_with_limits(bytes, name, Limits::default())
+}
+
+/// [`read_mojo_bytes`] with explicit decompression limits.
+pub fn read_mojo_bytes_with_limits(
+    bytes: &[u8],
+    name: &str,
+    limits: Limits,
+) -> Result<Model, ModelError> {
     let mut zip = ZipEntries::new(bytes, name)?;
-    read_spec(&mut zip, name)?.build(name)
+    read_spec(&mut zip, name, limits)?.build(name)
 }
 
 /// Reads a MOJO zip file, or an unzipped MOJO directory (as genmodel's `MojoModel.load` does).
@@ -33,7 +55,7 @@ pub fn read_mojo_path(path: &Path) -> Result<Model, ModelError> {
             root: path.to_path_buf(),
             name: name.clone(),
         };
-        return read_spec(&mut dir, &name)?.build(&name);
+        return read_spec(&mut dir, &name, Limits::default())?.build(&name);
     }
     let bytes = std::fs::read(path).map_err(|source| ModelError::Io {
         path: name.clone(),
@@ -143,9 +165,13 @@ fn utf8(bytes: Vec<u8>, path: &str, entry: &str) -> Result<String, ModelError> {
     })
 }
 
-fn read_spec(entries: &mut dyn Entries, name: &str) -> Result<ModelSpec, ModelError> {
+fn read_spec(
+    entries: &mut dyn Entries,
+    name: &str,
+    limits: Limits,
+) -> Result<ModelSpec, ModelError> {
     let ini_path = format!("{name}!model.ini");
-    let text = entries.text("model.ini", MAX_MODEL_INI_BYTES)?;
+    let text = entries.text("model.ini", limits.model_ini_bytes)?;
     let ini = ini::parse(&text, &ini_path)?;
     drop(text);
     let info = Info {
@@ -224,6 +250,7 @@ fn read_spec(entries: &mut dyn Entries, name: &str) -> Result<ModelSpec, ModelEr
         &mut domains,
         info.bool_or("escape_domain_values", false)?,
         name,
+        limits,
     )?;
     let with_domain = domains.iter().filter(|d| d.is_some()).count();
     if with_domain != cats {
@@ -292,6 +319,7 @@ fn read_domains(
     domains: &mut [Option<Vec<String>>],
     escaped: bool,
     name: &str,
+    limits: Limits,
 ) -> Result<(), ModelError> {
     for r in refs {
         // genmodel ignores domains of columns past the features (e.g. a weights column).
@@ -299,7 +327,7 @@ fn read_domains(
             continue;
         }
         let entry = format!("domains/{}", r.file);
-        let text = entries.text(&entry, MAX_DOMAIN_BYTES)?;
+        let text = entries.text(&entry, limits.domain_bytes)?;
         let lines = java_lines(&text);
         if lines.len() < r.count {
             return Err(ModelError::Inconsistent {
