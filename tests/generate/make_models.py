@@ -362,7 +362,7 @@ def edge_rows(base, model_cols, doms):
         add(f"Boolean in categorical {c1}", setcol(c1, J("Boolean", False)))
         add(f"Java null in categorical {c1}", setcol(c1, None))
         add(f"unknown level in {c1} and invalid number in {n1}", w(**{c1: "zzz", n1: "abc"}))
-        add(f"unknown levels in every categorical",
+        add("unknown levels in every categorical",
             w(**{c: "zzz" for c, _ in cats}))
         add(f"all categoricals missing and all numerics missing but {n1}",
             {n1: base[n1]})
