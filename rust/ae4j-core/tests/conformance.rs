@@ -7,12 +7,9 @@ use ae4j_fixtures::{doubles, load_cases, options, Case, Outcome, Row, Tally, OPT
 
 fn convert(model: &Model, row: &Row, key: &str) -> Result<Vec<f64>, RowError> {
     let inputs = row.inputs();
+    let cells: Vec<(&str, Cell)> = inputs.iter().map(|(k, v)| (k.as_str(), v.cell())).collect();
     let mut raw = vec![f64::NAN; model.n_features()];
-    model.convert_row(
-        inputs.iter().map(|(k, v)| (k.as_str(), v.cell())),
-        options(key),
-        &mut raw,
-    )?;
+    model.convert_row(&cells, options(key), &mut raw)?;
     Ok(raw)
 }
 

@@ -163,7 +163,8 @@ impl Input {
     pub fn cell(&self) -> Cell<'_> {
         match self {
             Input::Null => Cell::Missing,
-            Input::Double(v) | Input::OtherNumber(_, v) => Cell::Number(*v),
+            Input::Double(v) => Cell::Number(*v),
+            Input::OtherNumber(t, v) => Cell::TypedNumber(*v, t),
             Input::Text(s) => Cell::Text(s),
             Input::Other(t) => Cell::Other(t),
         }
