@@ -1,0 +1,303 @@
+//! The inner functions behind the exports: plain Rust returning `BridgeResult`, one per native
+//! method of `io.ae4j.internal.Native`. Data crosses as primitive arrays, once per row or per
+//! batch (`get_region` / `set_region`); strings cross only for metadata, once per model.
+
+use ae4j_core::Model;
+use jni::objects::{IntoAuto as _, JByteArray, JDoubleArray, JIntArray, JObjectArray, JString};
+use jni::refs::Reference as _;
+use jni::sys::{jdouble, jint, jlong};
+use jni::Env;
+use ndarray::{ArrayView2, ArrayViewMut1, ArrayViewMut2};
+
+use crate::error::{BridgeError, BridgeResult};
+use crate::handle;
+use crate::work::with_work;
+
+/// Rows scored per `get_region`/`set_region` round in a batch: bounds the native copy of a
+/// huge batch to a few MB while keeping the crossings per row negligible.
+const BATCH_CHUNK_ROWS: usize = 1024;
+
+fn illegal(msg: impl Into<String>) -> BridgeError {
+    BridgeError::IllegalArgument(msg.into())
+}
+
+fn non_null<T: jni::refs::Reference>(obj: &T, what: &str) -> BridgeResult<()> {
+    if obj.is_null() {
+        Err(illegal(format!("{what} must not be null")))
+    } else {
+        Ok(())
+    }
+}
+
+fn jstring_arg(env: &Env<'_>, s: &JString<'_>, what: &str) -> BridgeResult<String> {
+    non_null(s, what)?;
+    Ok(s.try_to_string(env)?)
+}
+
+fn jsize(n: usize, what: &str) -> BridgeResult<jint> {
+    jint::try_from(n).map_err(|_| illegal(format!("{what}: {n} is over Java's array limit")))
+}
+
+/// Reads a MOJO zip from Java bytes.
+pub fn load_bytes(
+    env: &mut Env<'_>,
+    bytes: &JByteArray<'_>,
+    name: &JString<'_>,
+) -> BridgeResult<jlong> {
+    non_null(bytes, "model bytes")?;
+    let name = if name.is_null() {
+        "<bytes>".to_string()
+    } else {
+        name.try_to_string(env)?
+    };
+    let len = bytes.len(env)?;
+    let mut signed = vec![0i8; len];
+    bytes.get_region(env, 0, &mut signed)?;
+    let data: Vec<u8> = signed.into_iter().map(|b| b as u8).collect();
+    let model = ae4j_core::load_model_bytes(&data, &name)?;
+    Ok(handle::into_handle(model))
+}
+
+/// Reads a MOJO zip or an unzipped MOJO directory from a path.
+pub fn load_path(env: &mut Env<'_>, path: &JString<'_>) -> BridgeResult<jlong> {
+    let path = jstring_arg(env, path, "model path")?;
+    let model = ae4j_core::load_model(std::path::Path::new(&path))?;
+    Ok(handle::into_handle(model))
+}
+
+fn string_array<'local, S: AsRef<str>>(
+    env: &mut Env<'local>,
+    items: impl ExactSizeIterator<Item = Option<S>>,
+) -> BridgeResult<JObjectArray<'local, JString<'local>>> {
+    let array = JObjectArray::<JString>::new(env, items.len(), JString::null())?;
+    for (i, item) in items.enumerate() {
+        if let Some(s) = item {
+            // One local reference at a time: deleted at the end of each iteration.
+            let js = JString::from_str(env, s.as_ref())?.auto();
+            array.set_element(env, i, &*js)?;
+        }
+    }
+    Ok(array)
+}
+
+pub fn column_names<'local>(
+    env: &mut Env<'local>,
+    model: &Model,
+) -> BridgeResult<JObjectArray<'local, JString<'local>>> {
+    string_array(env, model.columns().iter().map(|c| Some(&c.name)))
+}
+
+/// The levels of column `col`, or a null array for a numeric column.
+pub fn domain<'local>(
+    env: &mut Env<'local>,
+    model: &Model,
+    col: jint,
+) -> BridgeResult<JObjectArray<'local, JString<'local>>> {
+    let column = usize::try_from(col)
+        .ok()
+        .and_then(|c| model.columns().get(c))
+        .ok_or_else(|| {
+            illegal(format!(
+                "column index {col} out of range 0..{}",
+                model.n_features()
+            ))
+        })?;
+    match &column.domain {
+        Some(levels) => string_array(env, levels.iter().map(Some)),
+        None => Ok(JObjectArray::<JString>::null()),
+    }
+}
+
+pub fn slot_names<'local>(
+    env: &mut Env<'local>,
+    model: &Model,
+) -> BridgeResult<JObjectArray<'local, JString<'local>>> {
+    string_array(env, model.slot_names().iter().map(Some))
+}
+
+/// `{format, h2o_version, mojo_version, model_id, activation}`, nulls where unknown.
+pub fn info<'local>(
+    env: &mut Env<'local>,
+    model: &Model,
+) -> BridgeResult<JObjectArray<'local, JString<'local>>> {
+    let i = model.info();
+    let items: [Option<&str>; 5] = [
+        Some(i.format.as_str()),
+        i.h2o_version.as_deref(),
+        i.mojo_version.as_deref(),
+        i.model_id.as_deref(),
+        Some(model.activation().name()),
+    ];
+    string_array(env, items.into_iter())
+}
+
+/// Integer metadata: 0 = layer sizes, 1 = categorical offsets, 2 = `{n_features, n_slots,
+/// n_categorical, n_numeric}`.
+pub fn ints<'local>(
+    env: &mut Env<'local>,
+    model: &Model,
+    what: jint,
+) -> BridgeResult<JIntArray<'local>> {
+    let values: Vec<usize> = match what {
+        0 => model.layer_sizes(),
+        1 => model.cat_offsets().to_vec(),
+        2 => vec![
+            model.n_features(),
+            model.n_slots(),
+            model.n_categorical(),
+            model.n_numeric(),
+        ],
+        _ => return Err(illegal(format!("unknown integer metadata selector {what}"))),
+    };
+    let values = values
+        .into_iter()
+        .map(|v| jsize(v, "metadata value"))
+        .collect::<BridgeResult<Vec<jint>>>()?;
+    let array = JIntArray::new(env, values.len())?;
+    array.set_region(env, 0, &values)?;
+    Ok(array)
+}
+
+/// `{mul..., sub...}` (2 × numerics) or an empty array when the model does not standardize.
+pub fn normalization<'local>(
+    env: &mut Env<'local>,
+    model: &Model,
+) -> BridgeResult<JDoubleArray<'local>> {
+    let values: Vec<f64> = match model.normalization() {
+        Some(n) => n.mul.iter().chain(n.sub.iter()).copied().collect(),
+        None => Vec::new(),
+    };
+    let array = JDoubleArray::new(env, values.len())?;
+    array.set_region(env, 0, &values)?;
+    Ok(array)
+}
+
+fn check_len(
+    env: &Env<'_>,
+    array: &JDoubleArray<'_>,
+    what: &str,
+    at_least: usize,
+) -> BridgeResult<usize> {
+    non_null(array, what)?;
+    let len = array.len(env)?;
+    if len < at_least {
+        return Err(illegal(format!(
+            "{what}: length {len}, the model needs at least {at_least}"
+        )));
+    }
+    Ok(len)
+}
+
+/// Scores one raw row: one crossing in, two out.
+pub fn score(
+    env: &mut Env<'_>,
+    model: &Model,
+    raw: &JDoubleArray<'_>,
+    reconstructed: &JDoubleArray<'_>,
+    squared_errors: &JDoubleArray<'_>,
+) -> BridgeResult<jdouble> {
+    let (nf, ns) = (model.n_features(), model.n_slots());
+    let raw_len = check_len(env, raw, "raw row", nf)?;
+    if raw_len != nf {
+        return Err(illegal(format!(
+            "raw row: length {raw_len}, the model has {nf} input columns"
+        )));
+    }
+    check_len(env, reconstructed, "reconstructed output", ns)?;
+    check_len(env, squared_errors, "squared-errors output", ns)?;
+    with_work(model, |w| {
+        raw.get_region(env, 0, &mut w.raw)?;
+        let mse = model.score_into(
+            &w.raw,
+            &mut w.scratch,
+            &mut w.reconstructed,
+            &mut w.squared_errors,
+        )?;
+        reconstructed.set_region(env, 0, &w.reconstructed)?;
+        squared_errors.set_region(env, 0, &w.squared_errors)?;
+        Ok(mse)
+    })
+}
+
+/// Scores `n_rows` raw rows laid out row after row in `rows`, in one native call.
+pub fn score_batch(
+    env: &mut Env<'_>,
+    model: &Model,
+    rows: &JDoubleArray<'_>,
+    n_rows: jint,
+    reconstructed: &JDoubleArray<'_>,
+    squared_errors: &JDoubleArray<'_>,
+    mse: &JDoubleArray<'_>,
+) -> BridgeResult<()> {
+    let n_rows =
+        usize::try_from(n_rows).map_err(|_| illegal(format!("row count {n_rows} is negative")))?;
+    let (nf, ns) = (model.n_features(), model.n_slots());
+    let need = |per_row: usize, what: &str| {
+        n_rows
+            .checked_mul(per_row)
+            .ok_or_else(|| illegal(format!("{what}: {n_rows} rows overflow")))
+    };
+    let raw_len = check_len(env, rows, "rows", need(nf, "rows")?)?;
+    if raw_len != n_rows * nf {
+        return Err(illegal(format!(
+            "rows: length {raw_len}, expected {n_rows} rows x {nf} input columns = {}",
+            n_rows * nf
+        )));
+    }
+    check_len(
+        env,
+        reconstructed,
+        "reconstructed output",
+        need(ns, "reconstructed output")?,
+    )?;
+    check_len(
+        env,
+        squared_errors,
+        "squared-errors output",
+        need(ns, "squared-errors output")?,
+    )?;
+    check_len(env, mse, "mse output", n_rows)?;
+
+    let chunk = BATCH_CHUNK_ROWS.min(n_rows.max(1));
+    let mut raw_buf = vec![0.0; chunk * nf];
+    let mut rec_buf = vec![0.0; chunk * ns];
+    let mut se_buf = vec![0.0; chunk * ns];
+    let mut mse_buf = vec![0.0; chunk];
+    let mut start = 0;
+    while start < n_rows {
+        let m = chunk.min(n_rows - start);
+        let (raw_c, rec_c, se_c, mse_c) = (
+            &mut raw_buf[..m * nf],
+            &mut rec_buf[..m * ns],
+            &mut se_buf[..m * ns],
+            &mut mse_buf[..m],
+        );
+        rows.get_region(env, jsize(start * nf, "rows offset")?, raw_c)?;
+        let raw_v = ArrayView2::from_shape((m, nf), &*raw_c).map_err(|e| illegal(e.to_string()))?;
+        let rec_v =
+            ArrayViewMut2::from_shape((m, ns), &mut *rec_c).map_err(|e| illegal(e.to_string()))?;
+        let se_v =
+            ArrayViewMut2::from_shape((m, ns), &mut *se_c).map_err(|e| illegal(e.to_string()))?;
+        let mse_v = ArrayViewMut1::from(&mut *mse_c);
+        model.score_batch_into(raw_v, rec_v, se_v, mse_v)?;
+        reconstructed.set_region(env, jsize(start * ns, "output offset")?, rec_c)?;
+        squared_errors.set_region(env, jsize(start * ns, "output offset")?, se_c)?;
+        mse.set_region(env, jsize(start, "mse offset")?, mse_c)?;
+        start += m;
+    }
+    Ok(())
+}
+
+/// Diagnostic: panics on purpose, to prove a panic becomes a Java exception.
+pub fn self_test_panic(env: &mut Env<'_>, message: &JString<'_>) -> BridgeResult<()> {
+    let message = if message.is_null() {
+        "self-test".to_string()
+    } else {
+        message.try_to_string(env)?
+    };
+    panic!("ae4j self-test panic: {message}");
+}
+
+pub fn version<'local>(env: &mut Env<'local>) -> BridgeResult<JString<'local>> {
+    Ok(JString::from_str(env, env!("CARGO_PKG_VERSION"))?)
+}
