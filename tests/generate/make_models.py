@@ -383,14 +383,14 @@ def edge_rows(base, model_cols, doms):
 
 
 def interpret(inp, model_cols, doms):
-    """The server row for an input, or None when a frame cannot hold it."""
+    """(the server row for an input, None) or (None, why a frame cannot hold it)."""
     try:
         row = [lenient(inp.get(c), c, d, c in inp) for c, d in zip(model_cols, doms)]
-    except Unrepresentable:
-        return None
+    except Unrepresentable as e:
+        return None, f"a frame cannot hold a {e}"
     if any(isinstance(v, float) and v != 0 and abs(v) < 2.2250738585072014e-308 for v in row):
-        return None      # subnormal: H2O's CSV parser reads it as 0.0
-    return row
+        return None, "H2O's CSV parser reads a subnormal as 0.0"
+    return row, None
 
 
 # -------------------------------------------------------------------------------- training
@@ -498,9 +498,11 @@ def score_on_server(h2o, model, name, all_rows, model_cols, doms, slots):
     the refusal in its note."""
     ids, srows = [], []
     for r in all_rows:
-        s = interpret(r["input"], model_cols, doms)
+        s, why = interpret(r["input"], model_cols, doms)
         r["_server_input"] = s
-        if s is not None:
+        if s is None:
+            r["note"] += f"; server: none ({why})"
+        else:
             ids.append(r["id"])
             srows.append(s)
     types = {c: ("enum" if d is not None else "real") for c, d in zip(model_cols, doms)}
@@ -644,6 +646,11 @@ def merge_all():
                 srv = {k: ([enc(x) for x in v] if isinstance(v, list) else enc(v)) for k, v in srv.items()}
             out_rows.append({"id": r["id"], "kind": r["kind"], "note": r["note"], "input": r["input"],
                              "genmodel": g, "server": srv})
+        with zipfile.ZipFile(MODELS / f"{name}.zip") as z:   # the resolved ratios, as scored
+            for line in z.read("model.ini").decode("utf-8").splitlines():
+                if line.startswith("hidden_dropout_ratios"):
+                    v = line.split("=", 1)[1].strip()
+                    st["params"]["hidden_dropout_ratios_in_mojo"] = json.loads(v) if v != "null" else None
         case = {"name": name, "mojo": f"models/{name}.zip", "pojo": f"models/{name}.java",
                 "h2o_version": H2O_VERSION, "params": st["params"], "columns": st["columns"],
                 "domains": st["domains"], "slot_names": st["slot_names"], "rows": out_rows}
