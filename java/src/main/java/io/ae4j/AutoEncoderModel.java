@@ -1,0 +1,557 @@
+package io.ae4j;
+
+import io.ae4j.exception.PredictException;
+import io.ae4j.exception.PredictNumberFormatException;
+import io.ae4j.exception.PredictUnknownCategoricalLevelException;
+import io.ae4j.exception.PredictUnknownTypeException;
+import io.ae4j.internal.Native;
+import io.ae4j.internal.NativeHandle;
+import io.ae4j.internal.NativeLoader;
+import io.ae4j.prediction.AutoEncoderModelPrediction;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * An H2O deep-learning autoencoder, loaded from a MOJO and scored by ae4j's native (Rust) core.
+ * The counterpart of h2o-genmodel's {@code MojoModel}/{@code GenModel} for autoencoders; wrap it
+ * in an {@link EasyPredictModelWrapper} to score {@link RowData}.
+ *
+ * <p>Thread-safe: one model serves any number of threads (the native model is immutable).
+ * Native memory is released by {@link #close()} (idempotent; a call after close throws
+ * {@link IllegalStateException}; a close racing in-flight calls lets them finish and frees the
+ * model after the last one); a model that is never closed is freed after it becomes
+ * unreachable.
+ *
+ * <p>Raw rows ({@link #score}, {@link #scoreBatch}) are genmodel's {@code score0} input: one
+ * double per input column in model order ({@link #getNames()}, categoricals first); a
+ * categorical holds its level index, a numeric its value; {@code NaN} is missing.
+ */
+public class AutoEncoderModel implements AutoCloseable {
+  private final NativeHandle handle;
+  private final String source;
+  private final String[] names;
+  private final String[][] domains;
+  private final String[] slotNames;
+  private final String[] outputNames;
+  private final int[] layerSizes;
+  private final int[] catOffsets;
+  private final int nFeatures;
+  private final int nSlots;
+  private final int nCats;
+  private final String format;
+  private final String h2oVersion;
+  private final String mojoVersion;
+  private final String modelId;
+  private final String activation;
+  private final Map<String, Integer> columnIndex;
+  /** Per column: level to index for a categorical (exact levels), null for a numeric. */
+  private final Map<String, Integer>[] levelIndex;
+
+  /** Takes ownership of a native handle; reads and caches all metadata once. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  AutoEncoderModel(long ptr, String source) {
+    this.handle = new NativeHandle(ptr, this, source);
+    this.source = source;
+    long p = handle.acquire();
+    try {
+      int[] counts = Native.ints(p, 2);
+      this.nFeatures = counts[0];
+      this.nSlots = counts[1];
+      this.nCats = counts[2];
+      this.names = Native.columnNames(p);
+      this.domains = new String[nFeatures][];
+      for (int i = 0; i < nFeatures; i++) {
+        domains[i] = Native.domain(p, i);
+      }
+      this.slotNames = Native.slotNames(p);
+      this.layerSizes = Native.ints(p, 0);
+      this.catOffsets = Native.ints(p, 1);
+      String[] info = Native.info(p);
+      this.format = info[0];
+      this.h2oVersion = info[1];
+      this.mojoVersion = info[2];
+      this.modelId = info[3];
+      this.activation = info[4];
+    } catch (RuntimeException e) {
+      handle.release();
+      handle.close();
+      throw e;
+    }
+    handle.release();
+    this.outputNames = new String[nSlots];
+    for (int i = 0; i < nSlots; i++) {
+      outputNames[i] = "reconstr_" + slotNames[i];
+    }
+    this.columnIndex = new HashMap<String, Integer>(nFeatures * 2);
+    this.levelIndex = new Map[nFeatures];
+    for (int i = 0; i < nFeatures; i++) {
+      if (!columnIndex.containsKey(names[i])) {
+        columnIndex.put(names[i], i);
+      }
+      if (domains[i] != null) {
+        Map<String, Integer> levels = new HashMap<String, Integer>(domains[i].length * 2);
+        for (int j = 0; j < domains[i].length; j++) {
+          if (!levels.containsKey(domains[i][j])) {
+            levels.put(domains[i][j], j);
+          }
+        }
+        levelIndex[i] = levels;
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------------------- loading
+
+  /**
+   * Loads a MOJO: a {@code .zip} file, or a directory holding an unzipped MOJO.
+   *
+   * @throws IOException the file cannot be read, or is not an H2O deep-learning autoencoder
+   *     MOJO (the message says why, naming the file and entry)
+   */
+  public static AutoEncoderModel load(String path) throws IOException {
+    if (path == null) {
+      throw new IllegalArgumentException("model path must not be null");
+    }
+    return load(Paths.get(path));
+  }
+
+  /** Loads a MOJO zip file or an unzipped MOJO directory. See {@link #load(String)}. */
+  public static AutoEncoderModel load(Path path) throws IOException {
+    if (path == null) {
+      throw new IllegalArgumentException("model path must not be null");
+    }
+    return new AutoEncoderModel(openNative(path), path.toString());
+  }
+
+  /** Reads a MOJO zip file or directory into a new native handle. */
+  static long openNative(Path path) throws IOException {
+    if (path == null) {
+      throw new IllegalArgumentException("model path must not be null");
+    }
+    NativeLoader.load();
+    if (Files.isDirectory(path)) {
+      return Native.loadPath(path.toAbsolutePath().toString());
+    }
+    return Native.load(Files.readAllBytes(path), path.toString());
+  }
+
+  /** Loads a MOJO from the bytes of its zip. */
+  public static AutoEncoderModel load(byte[] mojoZip) throws IOException {
+    return load(mojoZip, "<bytes>");
+  }
+
+  /** Loads a MOJO from the bytes of its zip; {@code name} appears in error messages. */
+  public static AutoEncoderModel load(byte[] mojoZip, String name) throws IOException {
+    if (mojoZip == null) {
+      throw new IllegalArgumentException("model bytes must not be null");
+    }
+    NativeLoader.load();
+    String n = name == null ? "<bytes>" : name;
+    return new AutoEncoderModel(Native.load(mojoZip, n), n);
+  }
+
+  /** Loads a MOJO zip from a stream (read to its end; not closed). */
+  public static AutoEncoderModel load(InputStream mojoZip) throws IOException {
+    if (mojoZip == null) {
+      throw new IllegalArgumentException("model stream must not be null");
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 16);
+    byte[] buf = new byte[1 << 16];
+    for (int n; (n = mojoZip.read(buf)) > 0; ) {
+      out.write(buf, 0, n);
+    }
+    return load(out.toByteArray(), "<stream>");
+  }
+
+  /** Frees the native model. Idempotent; in-flight calls finish first. */
+  @Override
+  public void close() {
+    handle.close();
+  }
+
+  /** True once {@link #close()} was called. */
+  public boolean isClosed() {
+    return handle.isClosed();
+  }
+
+  // ------------------------------------------------------------------------------ metadata
+
+  /** The input column names in model order (categoricals first), like genmodel's {@code getNames()}. */
+  public String[] getNames() {
+    handle.ensureOpen();
+    return names.clone();
+  }
+
+  /** The levels of column {@code i}, or null for a numeric column. */
+  public String[] getDomainValues(int i) {
+    handle.ensureOpen();
+    return domains[i] == null ? null : domains[i].clone();
+  }
+
+  /** The levels of the named column, or null for a numeric or unknown column. */
+  public String[] getDomainValues(String name) {
+    handle.ensureOpen();
+    Integer i = columnIndex.get(name);
+    return i == null ? null : getDomainValues(i);
+  }
+
+  /** The levels of every column (null entries for numerics). */
+  public String[][] getDomainValues() {
+    handle.ensureOpen();
+    String[][] copy = new String[nFeatures][];
+    for (int i = 0; i < nFeatures; i++) {
+      copy[i] = domains[i] == null ? null : domains[i].clone();
+    }
+    return copy;
+  }
+
+  /** The index of a column by exact name, or -1. */
+  public int getColIdx(String name) {
+    handle.ensureOpen();
+    Integer i = columnIndex.get(name);
+    return i == null ? -1 : i;
+  }
+
+  /** The number of input columns (the length of a raw row). */
+  public int nfeatures() {
+    handle.ensureOpen();
+    return nFeatures;
+  }
+
+  /** The number of input columns, like genmodel's {@code getNumCols()} for an autoencoder. */
+  public int getNumCols() {
+    return nfeatures();
+  }
+
+  /** The number of categorical input columns (they come first). */
+  public int getNumCategoricals() {
+    handle.ensureOpen();
+    return nCats;
+  }
+
+  /** The number of expanded slots: the length of the reconstruction and the error arrays. */
+  public int getPredsSize() {
+    handle.ensureOpen();
+    return nSlots;
+  }
+
+  /** H2O's names of the expanded slots ({@code <col>.<level>}, {@code <col>.missing(NA)}, {@code <col>}). */
+  public String[] getSlotNames() {
+    handle.ensureOpen();
+    return slotNames.clone();
+  }
+
+  /** {@code reconstr_<slot>} for every slot, like genmodel's {@code getOutputNames()}. */
+  public String[] getOutputNames() {
+    handle.ensureOpen();
+    return outputNames.clone();
+  }
+
+  /** Start of each categorical's block of slots, then the first numeric slot. */
+  public int[] getCatOffsets() {
+    handle.ensureOpen();
+    return catOffsets.clone();
+  }
+
+  /** {@code [slots, hidden..., slots]}, like H2O's {@code neural_network_sizes}. */
+  public int[] getLayerSizes() {
+    handle.ensureOpen();
+    return layerSizes.clone();
+  }
+
+  /** The activation, as H2O names it ({@code Tanh}, {@code RectifierWithDropout}, ...). */
+  public String getActivation() {
+    handle.ensureOpen();
+    return activation;
+  }
+
+  /** The H2O version that trained the model, or null if the MOJO does not say. */
+  public String getH2OVersion() {
+    handle.ensureOpen();
+    return h2oVersion;
+  }
+
+  /** The MOJO format version, or null. */
+  public String getMojoVersion() {
+    handle.ensureOpen();
+    return mojoVersion;
+  }
+
+  /** H2O's model id or the MOJO's uuid, or null. */
+  public String getModelId() {
+    handle.ensureOpen();
+    return modelId;
+  }
+
+  /** The kind of file the model came from ({@code mojo}). */
+  public String getFormat() {
+    handle.ensureOpen();
+    return format;
+  }
+
+  /** Where the model came from (path or name given to load). */
+  public String getSource() {
+    return source;
+  }
+
+  @Override
+  public String toString() {
+    return "AutoEncoderModel[" + source + ", " + activation + " " + Arrays.toString(layerSizes)
+        + (isClosed() ? ", closed" : "") + "]";
+  }
+
+  // --------------------------------------------------------------------------------- scoring
+
+  /**
+   * Scores one raw row (one value per input column, see the class comment) in one native call.
+   *
+   * @param raw the row, exactly {@link #nfeatures()} long
+   * @param reconstructedOut receives the reconstruction, numerics de-normalized; at least
+   *     {@link #getPredsSize()} long
+   * @param squaredErrorsOut receives the per-slot squared error in normalized space; at least
+   *     {@link #getPredsSize()} long
+   * @return the MSE (mean of the squared errors; finite for missing values)
+   * @throws IllegalArgumentException a null array, or a wrong length
+   * @throws IllegalStateException the model is closed
+   */
+  public double score(double[] raw, double[] reconstructedOut, double[] squaredErrorsOut) {
+    checkArray(raw, "raw", nFeatures, true);
+    checkArray(reconstructedOut, "reconstructedOut", nSlots, false);
+    checkArray(squaredErrorsOut, "squaredErrorsOut", nSlots, false);
+    long p = handle.acquire();
+    try {
+      return Native.score(p, raw, reconstructedOut, squaredErrorsOut);
+    } finally {
+      handle.release();
+    }
+  }
+
+  /**
+   * Scores many raw rows in one native call.
+   *
+   * @param rows the rows one after another: {@code n * nfeatures()} values for n rows
+   * @param reconstructedOut at least {@code n * getPredsSize()} long: row i's reconstruction at
+   *     {@code i * getPredsSize()}
+   * @param squaredErrorsOut at least {@code n * getPredsSize()} long, laid out the same way
+   * @param mseOut at least n long: row i's MSE
+   * @return n, the number of rows scored
+   * @throws IllegalArgumentException a null array, a wrong length
+   */
+  public int scoreBatch(double[] rows, double[] reconstructedOut, double[] squaredErrorsOut, double[] mseOut) {
+    if (rows == null) {
+      throw new IllegalArgumentException("rows must not be null");
+    }
+    handle.ensureOpen();
+    if (nFeatures == 0 || rows.length % nFeatures != 0) {
+      throw new IllegalArgumentException("rows: length " + rows.length
+          + " is not a multiple of the model's " + nFeatures + " input columns");
+    }
+    int n = rows.length / nFeatures;
+    checkArray(reconstructedOut, "reconstructedOut", (long) n * nSlots, false);
+    checkArray(squaredErrorsOut, "squaredErrorsOut", (long) n * nSlots, false);
+    checkArray(mseOut, "mseOut", n, false);
+    long p = handle.acquire();
+    try {
+      Native.scoreBatch(p, rows, n, reconstructedOut, squaredErrorsOut, mseOut);
+    } finally {
+      handle.release();
+    }
+    return n;
+  }
+
+  private static void checkArray(double[] a, String what, long length, boolean exact) {
+    if (a == null) {
+      throw new IllegalArgumentException(what + " must not be null");
+    }
+    if (exact ? a.length != length : a.length < length) {
+      throw new IllegalArgumentException(what + ": length " + a.length + ", the model needs "
+          + (exact ? "" : "at least ") + length);
+    }
+  }
+
+  /**
+   * genmodel's {@code original} for a raw row: one-hot categoricals (level slot, or the NA slot
+   * for NaN / an out-of-range index), numerics as they are (NaN when missing).
+   */
+  public double[] expandOriginal(double[] raw) {
+    checkArray(raw, "raw", nFeatures, true);
+    handle.ensureOpen();
+    double[] out = new double[nSlots];
+    expandOriginal(raw, 0, out);
+    return out;
+  }
+
+  void expandOriginal(double[] raw, int rawOffset, double[] out) {
+    for (int c = 0; c < nCats; c++) {
+      int start = catOffsets[c];
+      int na = catOffsets[c + 1] - 1;
+      double v = raw[rawOffset + c];
+      int slot;
+      if (Double.isNaN(v) || v < 0 || v >= na - start) {
+        slot = na;
+      } else {
+        slot = start + (int) v;
+      }
+      out[slot] = 1.0;
+    }
+    int first = catOffsets[nCats];
+    System.arraycopy(raw, rawOffset + nCats, out, first, nFeatures - nCats);
+  }
+
+  // ------------------------------------------------------------------- RowData conversion
+
+  /**
+   * Fills {@code raw[offset .. offset + nfeatures())} from a row with genmodel's
+   * {@code RowToRawDataConverter} rules (cells visited in the row's iteration order, so with
+   * several bad cells the same one is reported), plus ae4j's two fixes: a null value is missing,
+   * and any {@link Number} is accepted in a numeric column.
+   */
+  void fillRaw(Map<String, ?> row, double[] raw, int offset, boolean unknownToNa, boolean invalidToNa)
+      throws PredictException {
+    Arrays.fill(raw, offset, offset + nFeatures, Double.NaN);
+    for (Map.Entry<String, ?> e : row.entrySet()) {
+      Integer i = columnIndex.get(e.getKey());
+      if (i != null) {
+        raw[offset + i] = convert(i, e.getValue(), unknownToNa, invalidToNa);
+      }
+    }
+  }
+
+  private double convert(int i, Object o, boolean unknownToNa, boolean invalidToNa) throws PredictException {
+    if (o == null) {
+      return Double.NaN; // ae4j: missing (genmodel: NullPointerException)
+    }
+    Map<String, Integer> levels = levelIndex[i];
+    if (levels == null) {
+      if (o instanceof String) {
+        String s = ((String) o).trim();
+        try {
+          return Double.parseDouble(s);
+        } catch (NumberFormatException nfe) {
+          if (invalidToNa) {
+            return Double.NaN;
+          }
+          throw new PredictNumberFormatException("Unable to parse value: " + s + ", from column: "
+              + names[i] + ", as Double; " + nfe.getMessage());
+        }
+      }
+      if (o instanceof Double) {
+        return (Double) o;
+      }
+      if (o instanceof Number) {
+        return ((Number) o).doubleValue(); // ae4j: any Number (genmodel: PredictUnknownTypeException)
+      }
+      throw new PredictUnknownTypeException("Unexpected object type " + o.getClass().getName()
+          + " for numeric column " + names[i]);
+    }
+    if (o instanceof String) {
+      String level = (String) o;
+      Integer index = levels.get(level);
+      if (index == null) {
+        index = levels.get(names[i] + "." + level);
+      }
+      if (index != null) {
+        return index;
+      }
+      if (unknownToNa) {
+        return Double.NaN;
+      }
+      throw new PredictUnknownCategoricalLevelException("Unknown categorical level (" + names[i]
+          + "," + level + ")", names[i], level);
+    }
+    if (o instanceof Double && ((Double) o).isNaN()) {
+      return Double.NaN;
+    }
+    throw new PredictUnknownTypeException("Unexpected object type " + o.getClass().getName()
+        + " for categorical column " + names[i]);
+  }
+
+  // ------------------------------------------------------------------------ predictions
+
+  AutoEncoderModelPrediction predict(Map<String, ?> row, boolean unknownToNa, boolean invalidToNa)
+      throws PredictException {
+    double[] raw = new double[nFeatures];
+    fillRaw(row, raw, 0, unknownToNa, invalidToNa);
+    double[] reconstructed = new double[nSlots];
+    double[] squaredErrors = new double[nSlots];
+    double mse = score(raw, reconstructed, squaredErrors);
+    double[] original = new double[nSlots];
+    expandOriginal(raw, 0, original);
+    return prediction(original, reconstructed, squaredErrors, mse);
+  }
+
+  AutoEncoderModelPrediction[] predictBatch(java.util.List<? extends Map<String, ?>> rows,
+      boolean unknownToNa, boolean invalidToNa) throws PredictException {
+    handle.ensureOpen();
+    int n = rows.size();
+    double[] raw = new double[n * nFeatures];
+    int r = 0;
+    for (Map<String, ?> row : rows) {
+      if (row == null) {
+        throw new IllegalArgumentException("row " + r + " is null");
+      }
+      try {
+        fillRaw(row, raw, r * nFeatures, unknownToNa, invalidToNa);
+      } catch (PredictException e) {
+        throw new io.ae4j.exception.PredictBatchException(r, e);
+      }
+      r++;
+    }
+    double[] rec = new double[n * nSlots];
+    double[] se = new double[n * nSlots];
+    double[] mse = new double[n];
+    if (n > 0) {
+      scoreBatch(raw, rec, se, mse);
+    }
+    AutoEncoderModelPrediction[] out = new AutoEncoderModelPrediction[n];
+    for (int i = 0; i < n; i++) {
+      double[] original = new double[nSlots];
+      expandOriginal(raw, i * nFeatures, original);
+      out[i] = prediction(original, Arrays.copyOfRange(rec, i * nSlots, (i + 1) * nSlots),
+          Arrays.copyOfRange(se, i * nSlots, (i + 1) * nSlots), mse[i]);
+    }
+    return out;
+  }
+
+  private AutoEncoderModelPrediction prediction(double[] original, double[] reconstructed,
+      double[] squaredErrors, double mse) {
+    AutoEncoderModelPrediction p = new AutoEncoderModelPrediction();
+    p.original = original;
+    p.reconstructed = reconstructed;
+    p.reconstructedRowData = reconstructedRowData(reconstructed);
+    p.mse = mse;
+    p.squaredErrors = squaredErrors;
+    p.predictions = reconstructed;
+    p.feature = original;
+    p.reconstrunctionError = squaredErrors;
+    p.averageReconstructionError = mse;
+    return p;
+  }
+
+  private RowData reconstructedRowData(double[] reconstructed) {
+    RowData rd = new RowData();
+    for (int c = 0; c < nCats; c++) {
+      String[] levels = domains[c];
+      int start = catOffsets[c];
+      HashMap<String, Double> m = new HashMap<String, Double>();
+      for (int j = 0; j < levels.length; j++) {
+        m.put(levels[j], reconstructed[start + j]);
+      }
+      m.put(null, reconstructed[catOffsets[c + 1] - 1]);
+      rd.put(names[c], m);
+    }
+    int first = catOffsets[nCats];
+    for (int k = nCats; k < nFeatures; k++) {
+      rd.put(names[k], reconstructed[first + k - nCats]);
+    }
+    return rd;
+  }
+}

@@ -1,0 +1,136 @@
+package io.ae4j;
+
+import io.ae4j.exception.PredictException;
+import io.ae4j.prediction.AutoEncoderModelPrediction;
+
+import java.util.List;
+
+/**
+ * The drop-in for h2o-genmodel's {@code hex.genmodel.easy.EasyPredictModelWrapper}, for
+ * autoencoders: the same constructors, {@link Config}, {@link #predictAutoEncoder(RowData)} and
+ * exceptions, scored by ae4j's native core. Thread-safe; share one wrapper between threads.
+ *
+ * <p>Deliberate differences from genmodel (all documented in {@code java/README.md}):
+ * <ul>
+ *   <li>a {@code null} value in a RowData is missing (genmodel: NullPointerException);</li>
+ *   <li>any {@link Number} (Integer, Long, Float, BigDecimal, ...) is accepted for a numeric
+ *       column through {@code doubleValue()} (genmodel: PredictUnknownTypeException);</li>
+ *   <li>{@code mse} is finite when a numeric is missing (the H2O server's value; genmodel: NaN);</li>
+ *   <li>the result also carries per-slot squared errors and the community patch's fields.</li>
+ * </ul>
+ */
+public class EasyPredictModelWrapper {
+  /** The model, as genmodel's public field {@code m}. */
+  public final AutoEncoderModel m;
+  private final boolean convertUnknownCategoricalLevelsToNa;
+  private final boolean convertInvalidNumbersToNa;
+
+  /** genmodel's configuration object; setters return {@code this}. */
+  public static class Config {
+    private AutoEncoderModel model;
+    private boolean convertUnknownCategoricalLevelsToNa;
+    private boolean convertInvalidNumbersToNa;
+    private boolean useExtendedOutput;
+
+    public Config setModel(AutoEncoderModel value) {
+      model = value;
+      return this;
+    }
+
+    public AutoEncoderModel getModel() {
+      return model;
+    }
+
+    /** An unknown categorical level becomes missing (the NA slot) instead of an exception. Default false. */
+    public Config setConvertUnknownCategoricalLevelsToNa(boolean value) {
+      convertUnknownCategoricalLevelsToNa = value;
+      return this;
+    }
+
+    public boolean getConvertUnknownCategoricalLevelsToNa() {
+      return convertUnknownCategoricalLevelsToNa;
+    }
+
+    /** An unparsable number String becomes missing instead of an exception. Default false. */
+    public Config setConvertInvalidNumbersToNa(boolean value) {
+      convertInvalidNumbersToNa = value;
+      return this;
+    }
+
+    public boolean getConvertInvalidNumbersToNa() {
+      return convertInvalidNumbersToNa;
+    }
+
+    /** Accepted for source compatibility; like genmodel, it has no effect for an autoencoder. */
+    public Config setUseExtendedOutput(boolean value) {
+      useExtendedOutput = value;
+      return this;
+    }
+
+    public boolean getUseExtendedOutput() {
+      return useExtendedOutput;
+    }
+  }
+
+  /** Wraps a model with the default configuration (unknown levels and invalid numbers throw). */
+  public EasyPredictModelWrapper(AutoEncoderModel model) {
+    this(new Config().setModel(model));
+  }
+
+  /**
+   * Wraps {@code config.getModel()} with the configuration's options.
+   *
+   * @throws IllegalArgumentException the configuration has no model
+   */
+  public EasyPredictModelWrapper(Config config) {
+    if (config == null || config.getModel() == null) {
+      throw new IllegalArgumentException("EasyPredictModelWrapper needs a model: call Config.setModel() first");
+    }
+    this.m = config.getModel();
+    this.convertUnknownCategoricalLevelsToNa = config.getConvertUnknownCategoricalLevelsToNa();
+    this.convertInvalidNumbersToNa = config.getConvertInvalidNumbersToNa();
+  }
+
+  public boolean getConvertUnknownCategoricalLevelsToNa() {
+    return convertUnknownCategoricalLevelsToNa;
+  }
+
+  public boolean getConvertInvalidNumbersToNa() {
+    return convertInvalidNumbersToNa;
+  }
+
+  /**
+   * Scores one row: genmodel's result fields plus per-slot squared errors (see
+   * {@link AutoEncoderModelPrediction}). One native call.
+   *
+   * @throws io.ae4j.exception.PredictUnknownCategoricalLevelException an unknown level (unless
+   *     converted to NA)
+   * @throws io.ae4j.exception.PredictNumberFormatException an unparsable number String (unless
+   *     converted to NA)
+   * @throws io.ae4j.exception.PredictUnknownTypeException a value of a type the column cannot take
+   * @throws IllegalStateException the model is closed
+   */
+  public AutoEncoderModelPrediction predictAutoEncoder(RowData data) throws PredictException {
+    if (data == null) {
+      throw new IllegalArgumentException("data must not be null");
+    }
+    return m.predict(data, convertUnknownCategoricalLevelsToNa, convertInvalidNumbersToNa);
+  }
+
+  /** genmodel's generic {@code predict}: for an autoencoder, {@link #predictAutoEncoder(RowData)}. */
+  public AutoEncoderModelPrediction predict(RowData data) throws PredictException {
+    return predictAutoEncoder(data);
+  }
+
+  /**
+   * Scores many rows in one native call; result i belongs to row i. Rows are converted first:
+   * if one is bad, nothing is scored and a {@link io.ae4j.exception.PredictBatchException}
+   * names the first bad row (its cause is the exception that row alone throws).
+   */
+  public AutoEncoderModelPrediction[] predictAutoEncoderBatch(List<? extends RowData> rows) throws PredictException {
+    if (rows == null) {
+      throw new IllegalArgumentException("rows must not be null");
+    }
+    return m.predictBatch(rows, convertUnknownCategoricalLevelsToNa, convertInvalidNumbersToNa);
+  }
+}

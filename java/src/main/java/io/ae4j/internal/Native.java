@@ -1,0 +1,56 @@
+package io.ae4j.internal;
+
+/**
+ * The native methods of the ae4j JNI library ({@code rust/ae4j-jni}). Internal: not an API, may
+ * change in any release. Call {@link NativeLoader#load()} before any method; every method that
+ * takes a handle requires a live one from {@link NativeHandle#acquire()}.
+ *
+ * <p>Errors: a model that cannot be read throws {@link java.io.IOException} with the core's
+ * message; a null or short array throws {@link IllegalArgumentException}; a 0 handle throws
+ * {@link IllegalStateException}; a panic in native code throws {@link io.ae4j.NativeException}.
+ */
+public final class Native {
+  private Native() {}
+
+  /** Reads a MOJO zip; returns a handle. */
+  public static native long load(byte[] mojoZip, String name) throws java.io.IOException;
+
+  /** Reads a MOJO zip file or an unzipped MOJO directory; returns a handle. */
+  public static native long loadPath(String path) throws java.io.IOException;
+
+  /** Frees a handle (0 is ignored). Only {@link NativeHandle} calls this, once. */
+  static native void free(long handle);
+
+  public static native String[] columnNames(long handle);
+
+  /** The levels of a categorical column, or null for a numeric column. */
+  public static native String[] domain(long handle, int column);
+
+  /** H2O's names of the expanded slots: {@code <col>.<level>}, {@code <col>.missing(NA)}, {@code <col>}. */
+  public static native String[] slotNames(long handle);
+
+  /** {format, H2O version, MOJO version, model id, activation}; null where unknown. */
+  public static native String[] info(long handle);
+
+  /** 0: layer sizes; 1: categorical offsets; 2: {nFeatures, nSlots, nCategorical, nNumeric}. */
+  public static native int[] ints(long handle, int what);
+
+  /** {normMul..., normSub...} or an empty array without standardization. */
+  public static native double[] normalization(long handle);
+
+  /** Scores one raw row (one value per input column); returns the MSE. */
+  public static native double score(long handle, double[] raw, double[] reconstructed, double[] squaredErrors);
+
+  /** Scores nRows raw rows stored row after row in rows. */
+  public static native void scoreBatch(long handle, double[] rows, int nRows,
+      double[] reconstructed, double[] squaredErrors, double[] mse);
+
+  /**
+   * Diagnostic: panics inside the native library on purpose. It must surface as an
+   * {@link io.ae4j.NativeException} and leave the JVM running; the test suite checks that.
+   */
+  public static native void selfTestPanic(String message);
+
+  /** The native library's version. */
+  public static native String version();
+}
