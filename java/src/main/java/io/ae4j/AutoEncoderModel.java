@@ -177,6 +177,11 @@ public class AutoEncoderModel implements AutoCloseable {
     handle.close();
   }
 
+  /** The native handle's owner (tests and diagnostics in this package). */
+  NativeHandle nativeHandle() {
+    return handle;
+  }
+
   /** True once {@link #close()} was called. */
   public boolean isClosed() {
     return handle.isClosed();
