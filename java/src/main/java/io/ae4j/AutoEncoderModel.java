@@ -12,6 +12,10 @@ import io.ae4j.prediction.AutoEncoderModelPrediction;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InvalidObjectException;
+import java.io.NotSerializableException;
+import java.io.ObjectStreamException;
+import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -33,33 +37,42 @@ import java.util.Map;
  * <p>Raw rows ({@link #score}, {@link #scoreBatch}) are genmodel's {@code score0} input: one
  * double per input column in model order ({@link #getNames()}, categoricals first); a
  * categorical holds its level index, a numeric its value; {@code NaN} is missing.
+ *
+ * <p>Serializable (for Spark closures and broadcasts, like genmodel's models): the MOJO's bytes
+ * are written, and reading them back loads a new native model in the receiving JVM. A model
+ * loaded from an unzipped MOJO directory is not serializable.
  */
-public class AutoEncoderModel implements AutoCloseable {
-  private final NativeHandle handle;
-  private final String source;
-  private final String[] names;
-  private final String[][] domains;
-  private final String[] slotNames;
-  private final String[] outputNames;
-  private final int[] layerSizes;
-  private final int[] catOffsets;
-  private final int nFeatures;
-  private final int nSlots;
-  private final int nCats;
-  private final String format;
-  private final String h2oVersion;
-  private final String mojoVersion;
-  private final String modelId;
-  private final String activation;
-  private final Map<String, Integer> columnIndex;
+public class AutoEncoderModel implements AutoCloseable, Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final transient NativeHandle handle;
+  private final transient String source;
+  /** The MOJO zip, kept for serialization; null when loaded from a directory. */
+  private final transient byte[] mojoBytes;
+  private final transient String[] names;
+  private final transient String[][] domains;
+  private final transient String[] slotNames;
+  private final transient String[] outputNames;
+  private final transient int[] layerSizes;
+  private final transient int[] catOffsets;
+  private final transient int nFeatures;
+  private final transient int nSlots;
+  private final transient int nCats;
+  private final transient String format;
+  private final transient String h2oVersion;
+  private final transient String mojoVersion;
+  private final transient String modelId;
+  private final transient String activation;
+  private final transient Map<String, Integer> columnIndex;
   /** Per column: level to index for a categorical (exact levels), null for a numeric. */
-  private final Map<String, Integer>[] levelIndex;
+  private final transient Map<String, Integer>[] levelIndex;
 
   /** Takes ownership of a native handle; reads and caches all metadata once. */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  AutoEncoderModel(long ptr, String source) {
-    this.handle = new NativeHandle(ptr, this, source);
+  AutoEncoderModel(Opened opened, String source) {
+    this.handle = new NativeHandle(opened.ptr, this, source);
     this.source = source;
+    this.mojoBytes = opened.mojoZip;
     long p = handle.acquire();
     try {
       int[] counts = Native.ints(p, 2);
@@ -128,19 +141,36 @@ public class AutoEncoderModel implements AutoCloseable {
     if (path == null) {
       throw new IllegalArgumentException("model path must not be null");
     }
-    return new AutoEncoderModel(openNative(path), path.toString());
+    return new AutoEncoderModel(open(path), path.toString());
+  }
+
+  /** A new native handle and the zip bytes it was read from (null for a directory). */
+  static final class Opened {
+    final long ptr;
+    final byte[] mojoZip;
+
+    Opened(long ptr, byte[] mojoZip) {
+      this.ptr = ptr;
+      this.mojoZip = mojoZip;
+    }
   }
 
   /** Reads a MOJO zip file or directory into a new native handle. */
-  static long openNative(Path path) throws IOException {
+  static Opened open(Path path) throws IOException {
     if (path == null) {
       throw new IllegalArgumentException("model path must not be null");
     }
     NativeLoader.load();
     if (Files.isDirectory(path)) {
-      return Native.loadPath(path.toAbsolutePath().toString());
+      return new Opened(Native.loadPath(path.toAbsolutePath().toString()), null);
     }
-    return Native.load(Files.readAllBytes(path), path.toString());
+    byte[] bytes = Files.readAllBytes(path);
+    return new Opened(Native.load(bytes, path.toString()), bytes);
+  }
+
+  static Opened open(byte[] mojoZip, String name) throws IOException {
+    NativeLoader.load();
+    return new Opened(Native.load(mojoZip, name), mojoZip);
   }
 
   /** Loads a MOJO from the bytes of its zip. */
@@ -153,9 +183,8 @@ public class AutoEncoderModel implements AutoCloseable {
     if (mojoZip == null) {
       throw new IllegalArgumentException("model bytes must not be null");
     }
-    NativeLoader.load();
     String n = name == null ? "<bytes>" : name;
-    return new AutoEncoderModel(Native.load(mojoZip, n), n);
+    return new AutoEncoderModel(open(mojoZip.clone(), n), n);
   }
 
   /** Loads a MOJO zip from a stream (read to its end; not closed). */
@@ -168,7 +197,7 @@ public class AutoEncoderModel implements AutoCloseable {
     for (int n; (n = mojoZip.read(buf)) > 0; ) {
       out.write(buf, 0, n);
     }
-    return load(out.toByteArray(), "<stream>");
+    return new AutoEncoderModel(open(out.toByteArray(), "<stream>"), "<stream>");
   }
 
   /** Frees the native model. Idempotent; in-flight calls finish first. */
@@ -185,6 +214,43 @@ public class AutoEncoderModel implements AutoCloseable {
   /** True once {@link #close()} was called. */
   public boolean isClosed() {
     return handle.isClosed();
+  }
+
+  // ------------------------------------------------------------------------- serialization
+
+  /** Serializes as the MOJO's bytes (see the class comment). */
+  protected Object writeReplace() throws ObjectStreamException {
+    if (mojoBytes == null) {
+      throw new NotSerializableException("ae4j: the model " + source + " was loaded from an unzipped"
+          + " MOJO directory and cannot be serialized; load it from the .zip");
+    }
+    return new Serialized(mojoBytes, source, this instanceof MojoModel);
+  }
+
+  /** The serialized form of a model: its MOJO zip. */
+  static final class Serialized implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final byte[] mojoZip;
+    private final String source;
+    private final boolean mojoModel;
+
+    Serialized(byte[] mojoZip, String source, boolean mojoModel) {
+      this.mojoZip = mojoZip;
+      this.source = source;
+      this.mojoModel = mojoModel;
+    }
+
+    private Object readResolve() throws ObjectStreamException {
+      try {
+        Opened opened = open(mojoZip, source);
+        return mojoModel ? new MojoModel(opened, source) : new AutoEncoderModel(opened, source);
+      } catch (IOException e) {
+        InvalidObjectException ex = new InvalidObjectException("ae4j: cannot load the deserialized model "
+            + source + ": " + e.getMessage());
+        ex.initCause(e);
+        throw ex;
+      }
+    }
   }
 
   // ------------------------------------------------------------------------------ metadata

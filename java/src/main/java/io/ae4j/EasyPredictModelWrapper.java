@@ -3,12 +3,16 @@ package io.ae4j;
 import io.ae4j.exception.PredictException;
 import io.ae4j.prediction.AutoEncoderModelPrediction;
 
+import java.io.Serializable;
 import java.util.List;
 
 /**
  * The drop-in for h2o-genmodel's {@code hex.genmodel.easy.EasyPredictModelWrapper}, for
  * autoencoders: the same constructors, {@link Config}, {@link #predictAutoEncoder(RowData)} and
  * exceptions, scored by ae4j's native core. Thread-safe; share one wrapper between threads.
+ *
+ * <p>Serializable, like genmodel's wrapper (for Spark closures and broadcasts): the model travels
+ * as its MOJO bytes and is loaded again in the receiving JVM.
  *
  * <p>Deliberate differences from genmodel (all documented in {@code java/README.md}):
  * <ul>
@@ -19,14 +23,17 @@ import java.util.List;
  *   <li>the result also carries per-slot squared errors and the community patch's fields.</li>
  * </ul>
  */
-public class EasyPredictModelWrapper {
+public class EasyPredictModelWrapper implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   /** The model, as genmodel's public field {@code m}. */
   public final AutoEncoderModel m;
   private final boolean convertUnknownCategoricalLevelsToNa;
   private final boolean convertInvalidNumbersToNa;
 
   /** genmodel's configuration object; setters return {@code this}. */
-  public static class Config {
+  public static class Config implements Serializable {
+    private static final long serialVersionUID = 1L;
     private AutoEncoderModel model;
     private boolean convertUnknownCategoricalLevelsToNa;
     private boolean convertInvalidNumbersToNa;

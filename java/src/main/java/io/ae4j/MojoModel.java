@@ -14,8 +14,10 @@ import java.nio.file.Paths;
  * collector free it).
  */
 public final class MojoModel extends AutoEncoderModel {
-  private MojoModel(long ptr, String source) {
-    super(ptr, source);
+  private static final long serialVersionUID = 1L;
+
+  MojoModel(Opened opened, String source) {
+    super(opened, source);
   }
 
   /**
@@ -27,7 +29,7 @@ public final class MojoModel extends AutoEncoderModel {
     if (file == null) {
       throw new IllegalArgumentException("model path must not be null");
     }
-    return new MojoModel(openNative(Paths.get(file)), file);
+    return new MojoModel(open(Paths.get(file)), file);
   }
 
   /**

@@ -518,6 +518,46 @@ public class LifetimeAndBoundaryTest {
     }
   }
 
+  @Test
+  @SuppressWarnings("try")
+  public void aSerializedWrapperScoresTheSameInItsCopy() throws Exception {
+    try (MojoModel m = MojoModel.load(synthTanh.getPath())) {
+      EasyPredictModelWrapper w = new EasyPredictModelWrapper(new EasyPredictModelWrapper.Config()
+          .setModel(m).setConvertUnknownCategoricalLevelsToNa(true));
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes);
+      out.writeObject(w);
+      out.close();
+      EasyPredictModelWrapper copy = (EasyPredictModelWrapper) new java.io.ObjectInputStream(
+          new java.io.ByteArrayInputStream(bytes.toByteArray())).readObject();
+      assertTrue(copy.m instanceof MojoModel);
+      assertTrue(copy.m != m);
+      assertTrue(copy.getConvertUnknownCategoricalLevelsToNa());
+      m.close();
+      for (RowData r : synthRows) {
+        AutoEncoderModelPrediction p = copy.predictAutoEncoder(r);
+        assertTrue(p.mse > 0);
+      }
+      RowData unknown = row("country", "Atlantis", "age", 40.0);
+      assertEquals(copy.predictAutoEncoder(row("age", 40.0)).mse, copy.predictAutoEncoder(unknown).mse, 0.0);
+      copy.m.close();
+    }
+    try (MojoModel m = MojoModel.load(synthTanh.getPath());
+         MojoModel again = MojoModel.load(synthTanh.getPath())) {
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes);
+      out.writeObject(new EasyPredictModelWrapper(m));
+      out.close();
+      EasyPredictModelWrapper copy = (EasyPredictModelWrapper) new java.io.ObjectInputStream(
+          new java.io.ByteArrayInputStream(bytes.toByteArray())).readObject();
+      EasyPredictModelWrapper w = new EasyPredictModelWrapper(again);
+      for (RowData r : synthRows) {
+        assertTrue(Fixtures.bitEqual(w.predictAutoEncoder(r).reconstructed, copy.predictAutoEncoder(r).reconstructed));
+      }
+      copy.m.close();
+    }
+  }
+
   @Test(expected = PredictException.class)
   public void predictIsPredictAutoEncoder() throws Exception {
     try (MojoModel m = MojoModel.load(synthTanh.getPath())) {

@@ -55,7 +55,9 @@ public final class NativeLoader {
       }
       if (failure == null) {
         try {
-          loadedFrom = tryLoad();
+          String from = tryLoad();
+          checkVersion(from);
+          loadedFrom = from;
           loaded = true;
           return;
         } catch (UnsatisfiedLinkError e) {
@@ -65,6 +67,46 @@ public final class NativeLoader {
       UnsatisfiedLinkError again = new UnsatisfiedLinkError(failure.getMessage());
       again.initCause(failure);
       throw again;
+    }
+  }
+
+  /** The version of these Java classes (from {@code /io/ae4j/ae4j.properties}), or null. */
+  public static String javaVersion() {
+    InputStream in = NativeLoader.class.getResourceAsStream("/io/ae4j/ae4j.properties");
+    if (in == null) {
+      return null;
+    }
+    try {
+      java.util.Properties p = new java.util.Properties();
+      p.load(in);
+      return p.getProperty("version");
+    } catch (IOException e) {
+      return null;
+    } finally {
+      try {
+        in.close();
+      } catch (IOException ignored) {
+        // nothing to do
+      }
+    }
+  }
+
+  /** A library from another ae4j version (a stale copy on java.library.path, say) is refused. */
+  private static void checkVersion(String from) {
+    String expected = javaVersion();
+    String actual;
+    try {
+      actual = Native.version();
+    } catch (Throwable t) {
+      UnsatisfiedLinkError e = new UnsatisfiedLinkError("ae4j: the native library loaded from " + from
+          + " is not ae4j's JNI library (version() failed: " + t + ")");
+      e.initCause(t);
+      throw e;
+    }
+    if (expected != null && !expected.equals(actual)) {
+      throw new UnsatisfiedLinkError("ae4j: the native library loaded from " + from + " has version "
+          + actual + " but the ae4j Java classes are version " + expected
+          + "; use the library built with this jar (or the one inside it)");
     }
   }
 
