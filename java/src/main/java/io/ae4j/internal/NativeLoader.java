@@ -257,7 +257,7 @@ public final class NativeLoader {
           + DIR_PROPERTY + "=<writable, executable directory>.");
     }
     if (all.contains("wrong ELF class") || all.contains("incompatible architecture")
-        || all.contains("mach-o") || all.contains("Can't load") || all.contains("machine type")) {
+        || all.contains("mach-o") || all.contains("Possible cause") || all.contains("machine type")) {
       sb.append("\n  hint: the library's architecture differs from this JVM's (os.arch=")
           .append(System.getProperty("os.arch")).append("); an x86_64 JDK on Apple Silicon or an"
           + " ARM JDK with an x86_64 library cannot load it.");
