@@ -93,22 +93,6 @@ public class NativeLoaderTest {
   }
 
   @Test
-  public void aFileThatIsNotALibraryIsReported() throws Exception {
-    File zip = File.createTempFile("not-a-library", ".so");
-    zip.deleteOnExit();
-    Files.write(zip.toPath(), "this is text, not an ELF shared object".getBytes("UTF-8"));
-    System.setProperty(NativeLoader.PATH_PROPERTY, zip.getPath());
-    URLClassLoader cl = isolated();
-    try {
-      Throwable t = loadModel(cl);
-      assertTrue(String.valueOf(t), t instanceof UnsatisfiedLinkError);
-      assertTrue(t.getMessage(), t.getMessage().contains(zip.getAbsolutePath()));
-    } finally {
-      cl.close();
-    }
-  }
-
-  @Test
   public void theOverrideAndTheExtractionDirectoryAreUsed() throws Exception {
     Path dir = Files.createTempDirectory("ae4j-loader-test");
     Path lib = dir.resolve("copy-" + System.mapLibraryName("ae4j_jni"));
