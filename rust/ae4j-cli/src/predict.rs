@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 use ae4j_core::convert::csv_cell;
-use ae4j_core::{ConvertOptions, Model, Scratch};
+use ae4j_core::{Cell, ConvertOptions, Model, Scratch};
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
@@ -349,22 +349,23 @@ impl RowBuffers {
         self.raw.fill(f64::NAN);
         for (pos, feature) in mapping.iter().enumerate() {
             let Some(feature) = *feature else { continue };
-            let bytes = &row.record[pos];
-            let text = std::str::from_utf8(bytes).map_err(|_| {
+            let text = std::str::from_utf8(&row.record[pos]).map_err(|_| {
                 fail(format!(
                     "column '{}': the value is not valid UTF-8",
                     header[pos]
                 ))
             })?;
-            self.raw[feature] = model
-                .convert_cell(feature, csv_cell(text), options)
-                .map_err(|e| {
-                    fail(format!(
+            match model.convert_cell(feature, csv_cell(text), options) {
+                Ok(v) => self.raw[feature] = v,
+                Err(first) => {
+                    let e = genmodel_error(model, header, &row.record, options).unwrap_or(first);
+                    return Err(fail(format!(
                         "column '{}': {}: {e}",
-                        header[pos],
+                        e.column(),
                         e.exception_name()
-                    ))
-                })?;
+                    )));
+                }
+            }
         }
         let mse = model
             .score_into(
@@ -385,6 +386,25 @@ impl RowBuffers {
         );
         Ok(line)
     }
+}
+
+/// Of several bad cells, the one genmodel's PredictCsv reports: it puts the non-missing cells
+/// into a RowData (a HashMap) in header order and converts them in the map's order.
+fn genmodel_error(
+    model: &Model,
+    header: &[String],
+    record: &csv::ByteRecord,
+    options: ConvertOptions,
+) -> Option<ae4j_core::RowError> {
+    let cells: Vec<(&str, Cell)> = header
+        .iter()
+        .zip(record.iter())
+        .filter_map(|(h, bytes)| {
+            let cell = csv_cell(std::str::from_utf8(bytes).ok()?);
+            (cell != Cell::Missing).then_some((h.as_str(), cell))
+        })
+        .collect();
+    model.genmodel_error(&cells, options)
 }
 
 /// The output file is written under a temporary name and renamed when complete, so a failed
