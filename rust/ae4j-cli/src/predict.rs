@@ -468,7 +468,7 @@ fn progress_bar(input_len: Option<u64>, quiet: bool) -> ProgressBar {
     if quiet {
         return ProgressBar::hidden();
     }
-    let bar = match input_len {
+    match input_len {
         Some(len) => ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr())
             .with_style(
                 ProgressStyle::with_template(
@@ -477,6 +477,5 @@ fn progress_bar(input_len: Option<u64>, quiet: bool) -> ProgressBar {
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
             ),
         None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()),
-    };
-    bar
+    }
 }

@@ -148,7 +148,7 @@ impl ModelSpec {
             layers.push(Layer {
                 weights,
                 bias: Array1::from(b),
-                dropout_scale: (ratio > 0.0).then(|| 1.0 - ratio),
+                dropout_scale: (ratio > 0.0).then_some(1.0 - ratio),
             });
         }
 
