@@ -107,3 +107,39 @@ fn panic_text(payload: Box<dyn Any + Send + 'static>) -> String {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn panic_payloads_become_messages() {
+        assert_eq!(panic_text(Box::new("literal")), "literal");
+        assert_eq!(
+            panic_text(Box::new(format!("formatted {}", 42))),
+            "formatted 42"
+        );
+        assert_eq!(panic_text(Box::new(7u32)), "non-string panic payload");
+        let caught = std::panic::catch_unwind(|| panic!("inside {}", "catch_unwind"));
+        assert_eq!(panic_text(caught.unwrap_err()), "inside catch_unwind");
+    }
+
+    #[test]
+    fn core_errors_map_to_their_java_kinds() {
+        let load = ae4j_core::load_model_bytes(b"not a zip", "x.zip").unwrap_err();
+        let e = BridgeError::from(load);
+        assert!(
+            matches!(e, BridgeError::Load(ref m) if m.starts_with("x.zip")),
+            "{e}"
+        );
+        let shape = ae4j_core::ShapeError {
+            what: "row",
+            expected: 8,
+            actual: 7,
+        };
+        assert!(matches!(
+            BridgeError::from(shape),
+            BridgeError::IllegalArgument(_)
+        ));
+    }
+}
