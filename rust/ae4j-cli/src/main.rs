@@ -57,6 +57,9 @@ pub struct PredictArgs {
     /// column (`fail`), or write it with empty scores and the error in an `error` column (`record`).
     #[arg(long, value_enum, default_value_t = OnError::Fail)]
     pub on_error: OnError,
+    /// Copy this input column into the output, before the scores (e.g. a row id); repeatable.
+    #[arg(long, value_name = "COLUMN")]
+    pub keep: Vec<String>,
     /// Worker threads (default: every core).
     #[arg(long)]
     pub threads: Option<usize>,

@@ -12,9 +12,10 @@ pub struct Layout {
     pub error_column: bool,
 }
 
-/// `Reconstruction.MSE`, then `reconstr_<slot>.SE` per slot, then `reconstr_<slot>`, then `error`.
-pub fn header(model: &Model, layout: Layout, sep: char) -> String {
-    let mut cols = vec!["Reconstruction.MSE".to_string()];
+/// The kept input columns, then `Reconstruction.MSE`, then `reconstr_<slot>.SE` per slot, then `reconstr_<slot>`, then `error`.
+pub fn header(model: &Model, layout: Layout, sep: char, kept: &[String]) -> String {
+    let mut cols = kept.to_vec();
+    cols.push("Reconstruction.MSE".to_string());
     if layout.per_feature {
         cols.extend(
             model
@@ -124,5 +125,17 @@ mod tests {
         let mut s = String::new();
         push_field(&mut s, "a,\"b\"", ',');
         assert_eq!(s, "\"a,\"\"b\"\"\"");
+    }
+}
+
+/// The input columns passed through (`--keep`), each followed by the separator.
+pub fn push_kept(line: &mut String, record: &csv::ByteRecord, positions: &[usize], sep: char) {
+    for &p in positions {
+        push_field(
+            line,
+            &String::from_utf8_lossy(record.get(p).unwrap_or_default()),
+            sep,
+        );
+        line.push(sep);
     }
 }

@@ -66,10 +66,22 @@ pub fn run(args: &PredictArgs) -> Result<()> {
     let mapping = model.map_header(&header);
     check_header(&model, &header, &mapping, args.quiet)?;
 
+    let kept = args
+        .keep
+        .iter()
+        .map(|k| {
+            header
+                .iter()
+                .position(|h| h == k)
+                .with_context(|| format!("--keep {k}: the input has no column '{k}'"))
+        })
+        .collect::<Result<Vec<usize>>>()?;
     let output = Output::create(&args.output)?;
     let progress = progress_bar(input_len, args.quiet);
     let rows = pipeline(
         &model,
+        &args.keep,
+        &kept,
         reader,
         &header,
         &mapping,
@@ -176,6 +188,8 @@ fn check_header(
 #[allow(clippy::too_many_arguments)]
 fn pipeline<R: Read + Send>(
     model: &Model,
+    kept_names: &[String],
+    kept: &[usize],
     reader: csv::Reader<R>,
     header: &[String],
     mapping: &[Option<usize>],
@@ -187,14 +201,14 @@ fn pipeline<R: Read + Send>(
     writer: Box<dyn Write + Send>,
     progress: &ProgressBar,
 ) -> Result<(u64, u64)> {
-    let header_line = output::header(model, layout, sep);
+    let header_line = output::header(model, layout, sep, kept_names);
     std::thread::scope(|scope| {
         let (chunk_tx, chunk_rx) = sync_channel::<Result<Vec<InputRow>>>(2);
         let (text_tx, text_rx) = sync_channel::<String>(2);
         scope.spawn(move || read_chunks(reader, chunk_rows, chunk_tx, progress));
         let writer_thread = scope.spawn(move || write_chunks(writer, header_line, text_rx));
         let result = score_chunks(
-            model, header, mapping, options, layout, sep, pool, chunk_rx, &text_tx,
+            model, kept, header, mapping, options, layout, sep, pool, chunk_rx, &text_tx,
         );
         drop(text_tx);
         let written = writer_thread
@@ -255,6 +269,7 @@ fn write_chunks(
 #[allow(clippy::too_many_arguments)]
 fn score_chunks(
     model: &Model,
+    kept: &[usize],
     header: &[String],
     mapping: &[Option<usize>],
     options: ConvertOptions,
@@ -282,7 +297,10 @@ fn score_chunks(
                 .map(|l| l.as_ref().map_or(64, String::len))
                 .sum(),
         );
-        for line in lines {
+        for (row, line) in chunk.iter().zip(lines) {
+            if line.is_ok() || layout.error_column {
+                output::push_kept(&mut text, &row.record, kept, sep);
+            }
             match line {
                 Ok(l) => {
                     text.push_str(&l);

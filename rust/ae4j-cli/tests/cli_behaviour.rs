@@ -271,3 +271,21 @@ fn inspect_json() {
     assert_eq!(v["columns"][0]["type"], "categorical");
     assert_eq!(v["h2o_version"], "3.46.0.7");
 }
+
+#[test]
+fn kept_columns_lead_every_row() {
+    let csv = format!("id,{HEADER}\na1,{GOOD}\na2,Mars,tablet,web,41,52000,0.5,3,0.25\n");
+    let o = predict_text(csv.as_bytes(), &["--keep", "id", "--on-error", "record"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "id,Reconstruction.MSE,error");
+    assert!(lines[1].starts_with("a1,") && lines[1].ends_with(','));
+    assert!(lines[2].starts_with("a2,,") && lines[2].contains("Mars"));
+    let o = predict_text(csv.as_bytes(), &["--keep", "nope"]);
+    assert!(
+        !o.status.success() && stderr(&o).contains("--keep nope"),
+        "{}",
+        stderr(&o)
+    );
+}

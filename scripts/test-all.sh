@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs every test of ae4j: the Rust workspace (core, CLI, JNI crate) and the Gradle build
+# (JNI library, Java package, JUnit under -Xcheck:jni, jar, quick start). Installs Gradle from
+# Debian's packages when it is missing (the only Gradle this build environment can reach).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need() { command -v "$1" >/dev/null 2>&1; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+if ! need cargo; then
+  echo "ae4j: Rust (cargo) is required: https://rustup.rs" >&2
+  exit 1
+fi
+if ! need java || ! need javac; then
+  echo "ae4j: installing a JDK (openjdk-17-jdk-headless)"
+  as_root apt-get update -qq
+  as_root apt-get install -y -qq openjdk-17-jdk-headless
+fi
+if ! need gradle; then
+  echo "ae4j: installing Gradle from Debian's packages"
+  as_root apt-get update -qq
+  as_root apt-get install -y -qq gradle
+fi
+
+echo "== Rust: cargo test --workspace"
+cargo test --workspace --locked
+
+echo "== Java: gradle build (JNI library, JUnit with -Xcheck:jni, jar, quick start)"
+gradle build --console=plain --no-daemon
