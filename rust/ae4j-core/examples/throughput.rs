@@ -1,0 +1,65 @@
+//! Core scoring speed on a fixture model's rows: one row at a time (`score_into`, the path
+//! of the JNI row call and the CLI) and a batch (`score_batch_into`), single thread.
+//!
+//! `cargo run --release -p ae4j-core --example throughput -- <fixture name> [seconds]`
+//! prints `single <µs/row>` and `batch <µs/row>` plus the model's FLOPs per row.
+
+use std::time::{Duration, Instant};
+
+use ae4j_core::{Cell, ConvertOptions, Scratch};
+use ndarray::{Array1, Array2};
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let name = args.get(1).map(String::as_str).unwrap_or("breast_cancer_tanhdropout");
+    let seconds: f64 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(2.0);
+    let case = ae4j_fixtures::load_cases().into_iter().find(|c| c.name == name).expect("no such fixture");
+    let model = ae4j_core::load_model(&case.mojo_path()).expect("model loads");
+
+    // The fixture's normal rows (real training rows), repeated to 4096.
+    let rows: Vec<Vec<f64>> = case
+        .rows
+        .iter()
+        .filter(|r| r.kind == "normal")
+        .map(|r| {
+            let inputs = r.inputs();
+            let cells: Vec<(&str, Cell)> = inputs.iter().map(|(k, v)| (k.as_str(), v.cell())).collect();
+            let mut raw = vec![f64::NAN; model.n_features()];
+            model.convert_row(&cells, ConvertOptions::default(), &mut raw).expect("normal rows convert");
+            raw
+        })
+        .collect();
+    let n = 4096;
+    let flat: Vec<f64> = (0..n).flat_map(|i| rows[i % rows.len()].clone()).collect();
+    let batch = Array2::from_shape_vec((n, model.n_features()), flat).expect("shape");
+
+    let mut scratch = Scratch::new(&model);
+    let (mut rec, mut se) = (vec![0.0; model.n_slots()], vec![0.0; model.n_slots()]);
+    let single = time(seconds, n, || {
+        let mut s = 0.0;
+        for row in batch.rows() {
+            s += model.score_into(row.as_slice().expect("contiguous"), &mut scratch, &mut rec, &mut se).expect("scores");
+        }
+        s
+    });
+    let (mut brec, mut bse, mut bmse) = (Array2::zeros((n, model.n_slots())), Array2::zeros((n, model.n_slots())), Array1::zeros(n));
+    let batched = time(seconds, n, || {
+        model.score_batch_into(batch.view(), brec.view_mut(), bse.view_mut(), bmse.view_mut()).expect("scores");
+        bmse.sum()
+    });
+    println!("model {name} layers {:?} flops_per_row {}", model.layer_sizes(), model.flops_per_row());
+    println!("single {single:.4}");
+    println!("batch {batched:.4}");
+}
+
+/// Microseconds per row, after a warm-up pass, over whole passes filling the time budget.
+fn time(seconds: f64, rows: usize, mut pass: impl FnMut() -> f64) -> f64 {
+    std::hint::black_box(pass());
+    let start = Instant::now();
+    let mut passes = 0u32;
+    while start.elapsed() < Duration::from_secs_f64(seconds) || passes == 0 {
+        std::hint::black_box(pass());
+        passes += 1;
+    }
+    start.elapsed().as_secs_f64() * 1e6 / (passes as f64 * rows as f64)
+}
