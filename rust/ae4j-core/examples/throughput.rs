@@ -11,9 +11,15 @@ use ndarray::{Array1, Array2};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let name = args.get(1).map(String::as_str).unwrap_or("breast_cancer_tanhdropout");
+    let name = args
+        .get(1)
+        .map(String::as_str)
+        .unwrap_or("breast_cancer_tanhdropout");
     let seconds: f64 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(2.0);
-    let case = ae4j_fixtures::load_cases().into_iter().find(|c| c.name == name).expect("no such fixture");
+    let case = ae4j_fixtures::load_cases()
+        .into_iter()
+        .find(|c| c.name == name)
+        .expect("no such fixture");
     let model = ae4j_core::load_model(&case.mojo_path()).expect("model loads");
 
     // The fixture's normal rows (real training rows), repeated to 4096.
@@ -23,9 +29,12 @@ fn main() {
         .filter(|r| r.kind == "normal")
         .map(|r| {
             let inputs = r.inputs();
-            let cells: Vec<(&str, Cell)> = inputs.iter().map(|(k, v)| (k.as_str(), v.cell())).collect();
+            let cells: Vec<(&str, Cell)> =
+                inputs.iter().map(|(k, v)| (k.as_str(), v.cell())).collect();
             let mut raw = vec![f64::NAN; model.n_features()];
-            model.convert_row(&cells, ConvertOptions::default(), &mut raw).expect("normal rows convert");
+            model
+                .convert_row(&cells, ConvertOptions::default(), &mut raw)
+                .expect("normal rows convert");
             raw
         })
         .collect();
@@ -38,16 +47,38 @@ fn main() {
     let single = time(seconds, n, || {
         let mut s = 0.0;
         for row in batch.rows() {
-            s += model.score_into(row.as_slice().expect("contiguous"), &mut scratch, &mut rec, &mut se).expect("scores");
+            s += model
+                .score_into(
+                    row.as_slice().expect("contiguous"),
+                    &mut scratch,
+                    &mut rec,
+                    &mut se,
+                )
+                .expect("scores");
         }
         s
     });
-    let (mut brec, mut bse, mut bmse) = (Array2::zeros((n, model.n_slots())), Array2::zeros((n, model.n_slots())), Array1::zeros(n));
+    let (mut brec, mut bse, mut bmse) = (
+        Array2::zeros((n, model.n_slots())),
+        Array2::zeros((n, model.n_slots())),
+        Array1::zeros(n),
+    );
     let batched = time(seconds, n, || {
-        model.score_batch_into(batch.view(), brec.view_mut(), bse.view_mut(), bmse.view_mut()).expect("scores");
+        model
+            .score_batch_into(
+                batch.view(),
+                brec.view_mut(),
+                bse.view_mut(),
+                bmse.view_mut(),
+            )
+            .expect("scores");
         bmse.sum()
     });
-    println!("model {name} layers {:?} flops_per_row {}", model.layer_sizes(), model.flops_per_row());
+    println!(
+        "model {name} layers {:?} flops_per_row {}",
+        model.layer_sizes(),
+        model.flops_per_row()
+    );
     println!("single {single:.4}");
     println!("batch {batched:.4}");
 }

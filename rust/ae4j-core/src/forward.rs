@@ -4,24 +4,24 @@ use crate::activation::Activation;
 use crate::model::{Layer, Model};
 
 /// `w · x` summed as genmodel (and the H2O server) sum it: 8 interleaved partial sums over the
-/// complete blocks of 8, folded as `(p0+p1+p2+p3) + (p4+p5+p6+p7)`, then the tail one by one.
+/// complete blocks of 8 (each float32 weight widened to f64, as `(double) w * x`), folded as `(p0+p1+p2+p3) + (p4+p5+p6+p7)`, then the tail one by one.
 /// The lanes are independent, so the compiler may vectorize them without changing a bit.
 #[inline]
-pub fn dot8(w: &[f64], x: &[f64]) -> f64 {
+pub fn dot8(w: &[f32], x: &[f64]) -> f64 {
     debug_assert_eq!(w.len(), x.len());
     let n = x.len().min(w.len());
     let blocks = n / 8 * 8;
     let mut p = [0.0f64; 8];
     for (wc, xc) in w[..blocks].chunks_exact(8).zip(x[..blocks].chunks_exact(8)) {
         for k in 0..8 {
-            p[k] += wc[k] * xc[k];
+            p[k] += f64::from(wc[k]) * xc[k];
         }
     }
     let mut z = 0.0;
     z += ((p[0] + p[1]) + p[2]) + p[3];
     z += ((p[4] + p[5]) + p[6]) + p[7];
     for c in blocks..n {
-        z += w[c] * x[c];
+        z += f64::from(w[c]) * x[c];
     }
     z
 }
@@ -93,13 +93,13 @@ mod tests {
     #[test]
     fn dot8_follows_genmodel_order() {
         // Reference: the loop exactly as genmodel writes it.
-        fn reference(w: &[f64], x: &[f64]) -> f64 {
+        fn reference(w: &[f32], x: &[f64]) -> f64 {
             let cols = x.len();
             let mut p = [0.0; 8];
             let mut c = 0;
             while c + 8 <= cols / 8 * 8 {
                 for k in 0..8 {
-                    p[k] += w[c + k] * x[c + k];
+                    p[k] += w[c + k] as f64 * x[c + k];
                 }
                 c += 8;
             }
@@ -107,13 +107,13 @@ mod tests {
             z += p[0] + p[1] + p[2] + p[3];
             z += p[4] + p[5] + p[6] + p[7];
             for c in cols - cols % 8..cols {
-                z += w[c] * x[c];
+                z += w[c] as f64 * x[c];
             }
             z
         }
         for n in [1, 7, 8, 9, 16, 23, 61, 256] {
-            let w: Vec<f64> = (0..n)
-                .map(|i| ((i * 7919) % 101) as f64 / 37.0 - 1.3)
+            let w: Vec<f32> = (0..n)
+                .map(|i| ((i * 7919) % 101) as f32 / 37.0 - 1.3)
                 .collect();
             let x: Vec<f64> = (0..n)
                 .map(|i| ((i * 104_729) % 97) as f64 / 13.0 - 3.1)

@@ -44,8 +44,8 @@ pub struct Normalization {
 /// One dense layer: `act(W x + b)`, then hidden outputs scaled by `1 - dropout` if any.
 #[derive(Debug, Clone)]
 pub struct Layer {
-    /// `rows = outputs`, `cols = inputs`; float32 values widened to f64.
-    pub weights: Array2<f64>,
+    /// `rows = outputs`, `cols = inputs`; float32 as H2O keeps them (widened in each product).
+    pub weights: Array2<f32>,
     pub bias: Array1<f64>,
     /// `1 - hidden_dropout_ratio` for hidden layers of `*WithDropout` models.
     pub dropout_scale: Option<f64>,
