@@ -160,6 +160,10 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
     if (path == null) {
       throw new IllegalArgumentException("model path must not be null");
     }
+    if (path.getFileName() != null && path.getFileName().toString().endsWith(".java")) {
+      throw new IOException(path + ": a POJO (.java) model; ae4j loads MOJOs (.zip) only for now:"
+          + " export the model with download_mojo()");
+    }
     NativeLoader.load();
     if (Files.isDirectory(path)) {
       return new Opened(Native.loadPath(path.toAbsolutePath().toString()), null);

@@ -134,6 +134,16 @@ public class LifetimeAndBoundaryTest {
   }
 
   @Test
+  public void aPojoSourceIsRefusedWithAClearMessage() {
+    try {
+      MojoModel.load(new File(synthTanh.getParentFile(), "synth_tanh.java").getPath());
+      fail("loaded a POJO");
+    } catch (IOException e) {
+      assertTrue(e.getMessage(), e.getMessage().contains("POJO"));
+    }
+  }
+
+  @Test
   public void missingFileGivesIOException() {
     try {
       MojoModel.load(new File(synthTanh.getParentFile(), "no-such-model.zip").getPath());
