@@ -75,7 +75,7 @@ impl Model {
                 Err(_) if options.invalid_number_to_na => Ok(f64::NAN),
                 Err(reason) => Err(RowError::NumberFormat {
                     column: column.name.clone(),
-                    value: text.to_string(),
+                    value: crate::javanum::java_trim(text).to_string(), // genmodel reports it trimmed
                     reason,
                 }),
             },
@@ -172,6 +172,18 @@ fn java_string_hash(s: &str) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn number_errors_quote_the_trimmed_text() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/fixtures/models/breast_cancer_tanhdropout.zip");
+        let model = crate::load_model(&path).unwrap();
+        let e = model
+            .convert_cell(0, Cell::Text(" abc "), ConvertOptions::default())
+            .unwrap_err();
+        let column = &model.columns()[0].name;
+        assert_eq!(e.to_string(), format!("Unable to parse value: abc, from column: {column}, as Double; For input string: \"abc\""));
+    }
 
     #[test]
     fn java_string_hashes() {
