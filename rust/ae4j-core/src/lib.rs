@@ -25,6 +25,7 @@ mod ini;
 pub mod javanum;
 pub mod model;
 pub mod mojo;
+pub mod pojo;
 pub mod score;
 pub mod spec;
 mod values;
@@ -39,12 +40,46 @@ pub use spec::ModelSpec;
 
 use std::path::Path;
 
-/// Loads a model file: a MOJO zip or an unzipped MOJO directory.
+/// Loads a model file: a MOJO zip, an unzipped MOJO directory, or a POJO's `.java` source
+/// (recognized by its extension or its content; a zip is always read as a MOJO).
 pub fn load_model(path: &Path) -> Result<Model, ModelError> {
+    if path.is_dir() {
+        return mojo::read_mojo_path(path);
+    }
+    let name = path.display().to_string();
+    let java_ext = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("java"));
+    let mut head = Vec::with_capacity(4);
+    std::fs::File::open(path)
+        .and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, 4), &mut head))
+        .map_err(|source| ModelError::Io {
+            path: name.clone(),
+            source,
+        })?;
+    if head != ZIP_MAGIC && (java_ext || sniff_java(path)) {
+        return pojo::read_pojo_path(path);
+    }
     mojo::read_mojo_path(path)
 }
 
-/// Loads a model from the bytes of a MOJO zip. `name` is used in error messages.
+/// Loads a model from the bytes of a MOJO zip or of a POJO's `.java` source (told apart by
+/// content, or a `.java` name). `name` is used in error messages.
 pub fn load_model_bytes(bytes: &[u8], name: &str) -> Result<Model, ModelError> {
+    if !bytes.starts_with(&ZIP_MAGIC)
+        && (name.to_ascii_lowercase().ends_with(".java") || pojo::looks_like_java(bytes))
+    {
+        return pojo::read_pojo_bytes(bytes, name);
+    }
     mojo::read_mojo_bytes(bytes, name)
+}
+
+const ZIP_MAGIC: [u8; 4] = *b"PK\x03\x04";
+
+/// Whether the start of a file looks like Java source.
+fn sniff_java(path: &Path) -> bool {
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, 64 * 1024), &mut head))
+        .is_ok_and(|_| pojo::looks_like_java(&head))
 }
