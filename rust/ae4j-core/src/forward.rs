@@ -1,7 +1,10 @@
 //! The forward pass, in genmodel's arithmetic order so results are bit-identical to it.
 
+pub mod kernel;
+
 use crate::activation::Activation;
 use crate::model::{Layer, Model};
+use kernel::{Kernel, RB};
 
 /// `w · x` summed as genmodel (and the H2O server) sum it: 8 interleaved partial sums over the
 /// complete blocks of 8 (each float32 weight widened to f64, as `(double) w * x`), folded as `(p0+p1+p2+p3) + (p4+p5+p6+p7)`, then the tail one by one.
@@ -28,21 +31,65 @@ pub fn dot8(w: &[f32], x: &[f64]) -> f64 {
 
 /// One layer: `y = act(W x + b)`, then the dropout scale of a hidden layer.
 pub fn layer_forward(layer: &Layer, activation: Activation, x: &[f64], y: &mut [f64]) {
+    layer_forward_with(Kernel::detect(), layer, activation, x, y)
+}
+
+/// [`layer_forward`] with a chosen kernel (every kernel gives the same bits).
+pub fn layer_forward_with(
+    kernel: Kernel,
+    layer: &Layer,
+    activation: Activation,
+    x: &[f64],
+    y: &mut [f64],
+) {
     let weights = layer
         .weights
         .as_slice()
         .expect("layer weights are built in standard (row-major) layout");
-    let cols = x.len();
-    for ((yr, w), b) in y
-        .iter_mut()
-        .zip(weights.chunks_exact(cols))
-        .zip(layer.bias.iter())
-    {
-        *yr = dot8(w, x) + b;
-    }
+    kernel::gemv(kernel, weights, layer.bias.as_slice().expect("contiguous bias"), x, y);
     activation.apply(y);
     if let Some(scale) = layer.dropout_scale {
         y.iter_mut().for_each(|v| *v *= scale);
+    }
+}
+
+/// Working memory for scoring blocks of [`RB`] rows (the batch path): every activation stored
+/// transposed, `acts[i][slot * RB + row]`, so each layer reads its weights once per block.
+/// Allocate once per batch (or keep one per thread) and reuse.
+#[derive(Debug, Clone)]
+pub struct BatchScratch {
+    pub(crate) acts: Vec<Vec<f64>>,
+    /// One expanded row, before it is scattered into the block.
+    pub(crate) row: Vec<f64>,
+    /// A copy of a raw row from a non-contiguous view.
+    pub(crate) raw: Vec<f64>,
+}
+
+impl BatchScratch {
+    /// Rows per block.
+    pub const ROWS: usize = RB;
+
+    pub fn new(model: &Model) -> Self {
+        BatchScratch {
+            acts: model
+                .layer_sizes()
+                .into_iter()
+                .map(|n| vec![0.0; n * RB])
+                .collect(),
+            row: vec![0.0; model.n_slots()],
+            raw: vec![0.0; model.n_features()],
+        }
+    }
+
+    pub(crate) fn fits(&self, model: &Model) -> bool {
+        self.acts.len() == model.layers.len() + 1
+            && self.row.len() == model.n_slots()
+            && self.raw.len() == model.n_features()
+            && self
+                .acts
+                .iter()
+                .zip(model.layer_sizes())
+                .all(|(a, n)| a.len() == n * RB)
     }
 }
 
@@ -82,6 +129,24 @@ impl Model {
         for (i, layer) in self.layers.iter().enumerate() {
             let (done, rest) = scratch.acts.split_at_mut(i + 1);
             layer_forward(layer, self.activation, &done[i], &mut rest[0]);
+        }
+    }
+
+    /// Runs every layer on the block in `scratch.acts[0]` (transposed, [`RB`] rows).
+    pub(crate) fn forward_block(&self, kernel: Kernel, scratch: &mut BatchScratch) {
+        for (i, layer) in self.layers.iter().enumerate() {
+            let (done, rest) = scratch.acts.split_at_mut(i + 1);
+            let weights = layer
+                .weights
+                .as_slice()
+                .expect("layer weights are built in standard (row-major) layout");
+            let bias = layer.bias.as_slice().expect("contiguous bias");
+            let y = &mut rest[0];
+            kernel::block(kernel, weights, bias, layer.weights.ncols(), &done[i], y);
+            self.activation.apply(y);
+            if let Some(scale) = layer.dropout_scale {
+                y.iter_mut().for_each(|v| *v *= scale);
+            }
         }
     }
 }

@@ -7,7 +7,8 @@
 use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut1, ArrayViewMut2};
 
 use crate::error::ShapeError;
-use crate::forward::Scratch;
+use crate::forward::kernel::{Kernel, RB};
+use crate::forward::{BatchScratch, Scratch};
 use crate::model::Model;
 
 /// Everything genmodel's `predictAutoEncoder` gives for one row, plus the per-slot errors.
@@ -152,35 +153,86 @@ impl Model {
     pub fn score_batch_into(
         &self,
         raw: ArrayView2<f64>,
+        reconstructed: ArrayViewMut2<f64>,
+        squared_errors: ArrayViewMut2<f64>,
+        mse: ArrayViewMut1<f64>,
+    ) -> Result<(), ShapeError> {
+        let mut scratch = BatchScratch::new(self);
+        self.score_batch_with(raw, reconstructed, squared_errors, mse, &mut scratch)
+    }
+
+    /// [`Model::score_batch_into`] with caller-owned working memory (resized if it does not fit
+    /// this model): no allocation per call. Rows go through the network in blocks of
+    /// [`BatchScratch::ROWS`], each layer reading its weights once per block.
+    pub fn score_batch_with(
+        &self,
+        raw: ArrayView2<f64>,
         mut reconstructed: ArrayViewMut2<f64>,
         mut squared_errors: ArrayViewMut2<f64>,
         mut mse: ArrayViewMut1<f64>,
+        scratch: &mut BatchScratch,
     ) -> Result<(), ShapeError> {
         let rows = raw.nrows();
         ShapeError::check("reconstruction rows", rows, reconstructed.nrows())?;
         ShapeError::check("error rows", rows, squared_errors.nrows())?;
         ShapeError::check("mse values", rows, mse.len())?;
         ShapeError::check("row", self.n_features(), raw.ncols())?;
-        let mut scratch = Scratch::new(self);
+        ShapeError::check("reconstruction columns", self.n_slots(), reconstructed.ncols())?;
+        ShapeError::check("error columns", self.n_slots(), squared_errors.ncols())?;
+        if !scratch.fits(self) {
+            *scratch = BatchScratch::new(self);
+        }
+        let kernel = Kernel::detect();
         let n = self.n_slots();
-        let (mut rec_row, mut se_row) = (vec![0.0; n], vec![0.0; n]);
-        let mut raw_row = vec![0.0; self.n_features()];
-        for r in 0..rows {
-            // Rows of a non-contiguous view are copied once; contiguous ones are used in place.
-            let raw_r = raw.row(r);
-            let raw_slice = match raw_r.as_slice() {
-                Some(s) => s,
-                None => {
-                    raw_row
-                        .iter_mut()
-                        .zip(raw_r.iter())
-                        .for_each(|(d, s)| *d = *s);
-                    &raw_row
+        let mut start = 0;
+        while start < rows {
+            let m = RB.min(rows - start);
+            // Expand each row and scatter it into the transposed block; pad with zero rows.
+            let BatchScratch { acts, row, raw: raw_buf } = &mut *scratch;
+            for r in 0..RB {
+                if r < m {
+                    let raw_r = raw.row(start + r);
+                    // Rows of a non-contiguous view are copied once; contiguous ones used in place.
+                    let raw_slice = match raw_r.as_slice() {
+                        Some(s) => s,
+                        None => {
+                            raw_buf.iter_mut().zip(raw_r.iter()).for_each(|(d, s)| *d = *s);
+                            &raw_buf[..]
+                        }
+                    };
+                    self.expand_input(raw_slice, row)?;
+                } else {
+                    row.fill(0.0);
                 }
-            };
-            mse[r] = self.score_into(raw_slice, &mut scratch, &mut rec_row, &mut se_row)?;
-            reconstructed.row_mut(r).assign(&ndarray::aview1(&rec_row));
-            squared_errors.row_mut(r).assign(&ndarray::aview1(&se_row));
+                for (c, &v) in row.iter().enumerate() {
+                    acts[0][c * RB + r] = v;
+                }
+            }
+            self.forward_block(kernel, scratch);
+            let input = &scratch.acts[0];
+            let output = &scratch.acts[scratch.acts.len() - 1];
+            for r in 0..m {
+                let mut rec = reconstructed.row_mut(start + r);
+                let mut se = squared_errors.row_mut(start + r);
+                // As `finish`, reading column r of the block.
+                let mut sum = 0.0;
+                for s in 0..n {
+                    let (o, i) = (output[s * RB + r], input[s * RB + r]);
+                    let d = o - i;
+                    se[s] = d * d;
+                    sum += d * d;
+                    rec[s] = o;
+                }
+                if let Some(norm) = &self.norm {
+                    let first = self.cat_offsets[self.cats];
+                    for k in 0..self.nums {
+                        let v = rec[first + k];
+                        rec[first + k] = v / norm.mul[k] + norm.sub[k];
+                    }
+                }
+                mse[start + r] = sum / n as f64;
+            }
+            start += m;
         }
         Ok(())
     }
