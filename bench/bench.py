@@ -12,7 +12,6 @@ Prints a Markdown report (paste it into BENCHMARKS.md). Run with `bench/run.sh`.
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import time
@@ -30,14 +29,15 @@ def sh(cmd, **kw):
 
 
 def timed(cmd):
-    """Wall seconds and peak RSS (MiB) of one child process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Wall seconds and peak RSS (MiB) of one child process (its own rusage, via wait4)."""
     start = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    # ru_maxrss of children is the max over all of them: only meaningful when it grew.
-    return wall, max(peak, before) / 1024.0
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise subprocess.CalledProcessError(child.returncode, cmd)
+    return wall, usage.ru_maxrss / 1024.0
 
 
 def best_of(n, cmd):
