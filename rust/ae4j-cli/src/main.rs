@@ -31,7 +31,7 @@ enum Command {
 
 #[derive(Args)]
 pub struct PredictArgs {
-    /// The model: an H2O autoencoder MOJO zip (or an unzipped MOJO directory).
+    /// The model: an H2O autoencoder MOJO zip (or an unzipped MOJO directory), or a POJO `.java` source.
     #[arg(long, short)]
     pub model: PathBuf,
     /// Input CSV with a header row naming the model's columns; `-` for standard input.
@@ -82,7 +82,7 @@ pub enum OnError {
 
 #[derive(Args)]
 pub struct InspectArgs {
-    /// The model: an H2O autoencoder MOJO zip (or an unzipped MOJO directory).
+    /// The model: an H2O autoencoder MOJO zip (or an unzipped MOJO directory), or a POJO `.java` source.
     #[arg(long, short)]
     pub model: PathBuf,
     /// Print JSON instead of text.

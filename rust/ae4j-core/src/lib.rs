@@ -1,7 +1,7 @@
 //! # ae4j-core
 //!
 //! Exact scoring of H2O deep-learning autoencoders (anomaly detection by reconstruction error),
-//! with no H2O cluster and no JVM. Reads H2O's MOJO, reproduces h2o-genmodel's numbers (its
+//! with no H2O cluster and no JVM. Reads H2O's MOJOs and POJO sources, reproduces h2o-genmodel's numbers (its
 //! arithmetic order, so reconstructions are bit-identical for Rectifier models and within an ulp
 //! of `exp` for Tanh) and its input rules, and returns the H2O server's finite MSE where genmodel
 //! gives NaN.
