@@ -10,21 +10,21 @@ use kernel::{Kernel, RB};
 /// complete blocks of 8 (each float32 weight widened to f64, as `(double) w * x`), folded as `(p0+p1+p2+p3) + (p4+p5+p6+p7)`, then the tail one by one.
 /// The lanes are independent, so the compiler may vectorize them without changing a bit.
 #[inline]
-pub fn dot8(w: &[f32], x: &[f64]) -> f64 {
+pub fn dot8<W: Copy + Into<f64>>(w: &[W], x: &[f64]) -> f64 {
     debug_assert_eq!(w.len(), x.len());
     let n = x.len().min(w.len());
     let blocks = n / 8 * 8;
     let mut p = [0.0f64; 8];
     for (wc, xc) in w[..blocks].chunks_exact(8).zip(x[..blocks].chunks_exact(8)) {
         for k in 0..8 {
-            p[k] += f64::from(wc[k]) * xc[k];
+            p[k] += wc[k].into() * xc[k];
         }
     }
     let mut z = 0.0;
     z += ((p[0] + p[1]) + p[2]) + p[3];
     z += ((p[4] + p[5]) + p[6]) + p[7];
     for c in blocks..n {
-        z += f64::from(w[c]) * x[c];
+        z += w[c].into() * x[c];
     }
     z
 }
@@ -134,12 +134,9 @@ impl Model {
 
     /// Runs every layer on the block in `scratch.acts[0]` (transposed, [`RB`] rows).
     pub(crate) fn forward_block(&self, kernel: Kernel, scratch: &mut BatchScratch) {
-        for (i, layer) in self.layers.iter().enumerate() {
+        let wide = self.wide_weights();
+        for (i, (layer, weights)) in self.layers.iter().zip(wide).enumerate() {
             let (done, rest) = scratch.acts.split_at_mut(i + 1);
-            let weights = layer
-                .weights
-                .as_slice()
-                .expect("layer weights are built in standard (row-major) layout");
             let bias = layer.bias.as_slice().expect("contiguous bias");
             let y = &mut rest[0];
             kernel::block(kernel, weights, bias, layer.weights.ncols(), &done[i], y);

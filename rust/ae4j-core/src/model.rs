@@ -65,6 +65,9 @@ pub struct Model {
     pub(crate) slot_names: Vec<String>,
     pub(crate) feature_index: HashMap<String, usize>,
     pub(crate) level_index: Vec<HashMap<String, usize>>,
+    /// Each layer's weights widened to f64 (row-major), built on first use by the batch kernel:
+    /// a broadcast load then costs no conversion. Same values as `Layer::weights`.
+    pub(crate) wide_weights: std::sync::OnceLock<Vec<Vec<f64>>>,
 }
 
 impl Model {
@@ -138,6 +141,16 @@ impl Model {
         levels.get(level).copied().or_else(|| {
             let qualified = format!("{}.{}", self.columns[feature].name, level);
             levels.get(qualified.as_str()).copied()
+        })
+    }
+
+    /// The layers' weights as f64 (exact widenings of the f32 weights), built once.
+    pub(crate) fn wide_weights(&self) -> &[Vec<f64>] {
+        self.wide_weights.get_or_init(|| {
+            self.layers
+                .iter()
+                .map(|l| l.weights.iter().map(|&w| f64::from(w)).collect())
+                .collect()
         })
     }
 

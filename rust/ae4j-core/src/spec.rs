@@ -185,6 +185,7 @@ impl ModelSpec {
             slot_names,
             feature_index,
             level_index,
+            wide_weights: Default::default(),
         })
     }
 }

@@ -75,7 +75,7 @@ pub fn gemv(kernel: Kernel, w: &[f32], bias: &[f64], x: &[f64], y: &mut [f64]) {
 
 /// The same layer on a block of [`RB`] rows stored transposed: `x[c * RB + r]` for input column
 /// `c` of row `r`, and likewise `y[j * RB + r]`. Each output has exactly the bits of [`gemv`].
-pub fn block(kernel: Kernel, w: &[f32], bias: &[f64], cols: usize, x: &[f64], y: &mut [f64]) {
+pub fn block(kernel: Kernel, w: &[f64], bias: &[f64], cols: usize, x: &[f64], y: &mut [f64]) {
     let outs = bias.len();
     assert!(w.len() >= cols * outs && x.len() >= cols * RB && y.len() >= outs * RB);
     match kernel {
@@ -159,7 +159,7 @@ mod avx2 {
     }
 
     #[target_feature(enable = "avx2")]
-    pub unsafe fn block(w: &[f32], cols: usize, bias: &[f64], x: &[f64], y: &mut [f64]) {
+    pub unsafe fn block(w: &[f64], cols: usize, bias: &[f64], x: &[f64], y: &mut [f64]) {
         let outs = bias.len();
         let mut j = 0;
         while j + 3 <= outs {
@@ -177,7 +177,7 @@ mod avx2 {
     #[target_feature(enable = "avx2")]
     #[inline]
     unsafe fn block_rows<const J: usize>(
-        w: &[f32],
+        w: &[f64],
         cols: usize,
         bias: &[f64],
         x: &[f64],
@@ -201,7 +201,7 @@ mod avx2 {
                     *v = _mm256_loadu_pd(xc.add(4 * g));
                 }
                 for jj in 0..J {
-                    let wv = _mm256_set1_pd(f64::from(*wp.add(jj * cols + c)));
+                    let wv = _mm256_broadcast_sd(&*wp.add(jj * cols + c));
                     for g in 0..G {
                         acc[jj][g] = _mm256_add_pd(acc[jj][g], _mm256_mul_pd(wv, xv[g]));
                     }
@@ -224,7 +224,7 @@ mod avx2 {
                 let mut z = _mm256_add_pd(zero, s_lo[jj][g]);
                 z = _mm256_add_pd(z, s_hi[jj][g]);
                 for c in blocks * 8..cols {
-                    let wv = _mm256_set1_pd(f64::from(*wp.add(jj * cols + c)));
+                    let wv = _mm256_broadcast_sd(&*wp.add(jj * cols + c));
                     z = _mm256_add_pd(z, _mm256_mul_pd(wv, _mm256_loadu_pd(xp.add(c * RB + 4 * g))));
                 }
                 z = _mm256_add_pd(z, bv);
@@ -263,7 +263,8 @@ mod tests {
                 };
                 for kernel in Kernel::available() {
                     let mut y = vec![0.0; outs * RB];
-                    block(kernel, &w, &bias, cols, &xs, &mut y);
+                    let wide: Vec<f64> = w.iter().map(|&v| f64::from(v)).collect();
+                    block(kernel, &wide, &bias, cols, &xs, &mut y);
                     for r in 0..RB {
                         let xr: Vec<f64> = (0..cols).map(|c| xs[c * RB + r]).collect();
                         let mut y1 = vec![0.0; outs];
