@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::io::Write as _;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde::Serialize;
 
 use crate::InspectArgs;
@@ -20,6 +20,18 @@ struct Inspection<'a> {
     n_features: usize,
     n_slots: usize,
     columns: Vec<ColumnInfo<'a>>,
+    calibration: Option<CalibrationInfo<'a>>,
+}
+
+#[derive(Serialize)]
+struct CalibrationInfo<'a> {
+    threshold: f64,
+    quantile: Option<f64>,
+    rows: u64,
+    rows_left_out: u64,
+    created: &'a str,
+    source: Option<&'a str>,
+    model_fingerprint: &'a str,
 }
 
 #[derive(Serialize)]
@@ -32,8 +44,7 @@ struct ColumnInfo<'a> {
 }
 
 pub fn run(args: &InspectArgs) -> Result<()> {
-    let model = ae4j_core::load_model(&args.model)
-        .with_context(|| format!("cannot load model {}", args.model.display()))?;
+    let (model, calibration) = crate::model_file::load(&args.model)?;
     let info = model.info();
     let view = Inspection {
         format: &info.format,
@@ -58,6 +69,15 @@ pub fn run(args: &InspectArgs) -> Result<()> {
                 levels: c.domain.as_deref(),
             })
             .collect(),
+        calibration: calibration.as_ref().map(|c| CalibrationInfo {
+            threshold: c.threshold,
+            quantile: c.quantile,
+            rows: c.rows,
+            rows_left_out: c.rows_left_out,
+            created: &c.created,
+            source: c.source.as_deref(),
+            model_fingerprint: &c.model_fingerprint,
+        }),
     };
     let text = if args.json {
         serde_json::to_string_pretty(&view)? + "\n"
@@ -100,6 +120,23 @@ fn as_text(view: &Inspection, args: &InspectArgs) -> String {
         "columns:      {} inputs, {} expanded slots",
         view.n_features, view.n_slots
     );
+    match &view.calibration {
+        Some(c) => {
+            let _ = writeln!(
+                out,
+                "calibration:  threshold {}{}, from {} rows ({} left out), {}{}",
+                c.threshold,
+                c.quantile.map_or(String::new(), |q| format!(" (quantile {q})")),
+                c.rows,
+                c.rows_left_out,
+                c.created,
+                c.source.map_or(String::new(), |s| format!(", data {s}"))
+            );
+        }
+        None => {
+            let _ = writeln!(out, "calibration:  none (ae4j calibrate adds one)");
+        }
+    }
     for c in &view.columns {
         let _ = match c.levels {
             Some(levels) => writeln!(

@@ -1,6 +1,10 @@
 //! `ae4j`: score H2O deep-learning autoencoders on CSV files, and inspect models.
 
+mod atomic_output;
+mod calibrate;
+mod input;
 mod inspect;
+mod model_file;
 mod output;
 mod predict;
 
@@ -25,7 +29,10 @@ enum Command {
     /// Score a CSV file: each row's reconstruction MSE (the anomaly score), optionally the
     /// per-feature squared errors and the reconstruction.
     Predict(PredictArgs),
-    /// Show a model's columns, domains, layers, activation and versions.
+    /// Calibrate a model on normal data: store with it the MSE threshold above which a row is an
+    /// anomaly, and the normal rows' MSE distribution (for percentiles).
+    Calibrate(CalibrateArgs),
+    /// Show a model's columns, domains, layers, activation, versions and calibration.
     Inspect(InspectArgs),
 }
 
@@ -57,6 +64,12 @@ pub struct PredictArgs {
     /// column (`fail`), or write it with empty scores and the error in an `error` column (`record`).
     #[arg(long, value_enum, default_value_t = OnError::Fail)]
     pub on_error: OnError,
+    /// Flag rows whose MSE is above this threshold (overrides the model's calibrated one).
+    #[arg(long)]
+    pub threshold: Option<f64>,
+    /// Name the K input columns with the largest shares of each row's squared error.
+    #[arg(long, value_name = "K", default_value_t = 0)]
+    pub explain: usize,
     /// Copy this input column into the output, before the scores (e.g. a row id); repeatable.
     #[arg(long, value_name = "COLUMN")]
     pub keep: Vec<String>,
@@ -81,6 +94,44 @@ pub enum OnError {
 }
 
 #[derive(Args)]
+pub struct CalibrateArgs {
+    /// The model: an H2O autoencoder MOJO zip, or a POJO `.java` source.
+    #[arg(long, short)]
+    pub model: PathBuf,
+    /// CSV of normal rows (a header row naming the model's columns); `-` for standard input.
+    #[arg(long, short)]
+    pub input: String,
+    /// The calibrated model to write: a MOJO zip with the calibration inside (h2o-genmodel still
+    /// reads it), or for a POJO the source with `<output>.ae4j-calibration.json` beside it.
+    #[arg(long, short)]
+    pub output: String,
+    /// The threshold is this quantile of the normal rows' MSE (numpy's linear interpolation).
+    #[arg(long, conflicts_with = "threshold", required_unless_present = "threshold")]
+    pub quantile: Option<f64>,
+    /// A fixed threshold instead of a quantile.
+    #[arg(long)]
+    pub threshold: Option<f64>,
+    /// Treat categorical levels the model never saw as missing instead of leaving the row out.
+    #[arg(long)]
+    pub convert_unknown_categoricals_to_na: bool,
+    /// Treat unparsable numbers as missing instead of leaving the row out.
+    #[arg(long)]
+    pub convert_invalid_numbers_to_na: bool,
+    /// Worker threads (default: every core).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Rows scored per parallel chunk.
+    #[arg(long, default_value_t = 4096, value_parser = clap::value_parser!(u32).range(1..))]
+    pub chunk_rows: u32,
+    /// Field separator of the input.
+    #[arg(long, default_value = ",")]
+    pub separator: char,
+    /// Never show the progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Args)]
 pub struct InspectArgs {
     /// The model: an H2O autoencoder MOJO zip (or an unzipped MOJO directory), or a POJO `.java` source.
     #[arg(long, short)]
@@ -94,6 +145,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Predict(args) => predict::run(&args),
+        Command::Calibrate(args) => calibrate::run(&args),
         Command::Inspect(args) => inspect::run(&args),
     };
     match result {

@@ -2,6 +2,7 @@
 
 use std::fmt::Write;
 
+use ae4j_core::calibration::Decision;
 use ae4j_core::Model;
 
 /// Which column groups a scores file has.
@@ -9,24 +10,46 @@ use ae4j_core::Model;
 pub struct Layout {
     pub per_feature: bool,
     pub reconstruction: bool,
+    /// `anomaly` and `percentile` columns (the model is calibrated or a threshold was given).
+    pub decision: bool,
+    /// `top_<i>_column`, `top_<i>_share` for the `explain` columns with the largest error shares.
+    pub explain: usize,
     pub error_column: bool,
 }
 
-/// The kept input columns, then `Reconstruction.MSE`, then `reconstr_<slot>.SE` per slot, then `reconstr_<slot>`, then `error`.
-pub fn header(model: &Model, layout: Layout, sep: char, kept: &[String]) -> String {
-    let mut cols = kept.to_vec();
-    cols.push("Reconstruction.MSE".to_string());
+/// One scored row.
+pub struct RowOut<'a> {
+    pub mse: f64,
+    pub errors: &'a [f64],
+    pub reconstruction: &'a [f64],
+    pub decision: Option<Decision>,
+    /// (input column, share of the row's squared error), largest first.
+    pub explanation: &'a [(usize, f64)],
+}
+
+/// The score column names, in order: `Reconstruction.MSE`, `anomaly`, `percentile`,
+/// `reconstr_<slot>.SE` per slot, `reconstr_<slot>`, `top_<i>_column`/`top_<i>_share`.
+fn score_columns(model: &Model, layout: Layout) -> Vec<String> {
+    let mut cols = vec!["Reconstruction.MSE".to_string()];
+    if layout.decision {
+        cols.extend(["anomaly".to_string(), "percentile".to_string()]);
+    }
     if layout.per_feature {
-        cols.extend(
-            model
-                .slot_names()
-                .iter()
-                .map(|s| format!("reconstr_{s}.SE")),
-        );
+        cols.extend(model.slot_names().iter().map(|s| format!("reconstr_{s}.SE")));
     }
     if layout.reconstruction {
         cols.extend(model.slot_names().iter().map(|s| format!("reconstr_{s}")));
     }
+    for i in 1..=layout.explain {
+        cols.extend([format!("top_{i}_column"), format!("top_{i}_share")]);
+    }
+    cols
+}
+
+/// The kept input columns, the score columns, then `error` when rows may fail.
+pub fn header(model: &Model, layout: Layout, sep: char, kept: &[String]) -> String {
+    let mut cols = kept.to_vec();
+    cols.extend(score_columns(model, layout));
     if layout.error_column {
         cols.push("error".into());
     }
@@ -63,26 +86,39 @@ pub fn push_field(line: &mut String, s: &str, sep: char) {
     }
 }
 
-/// One scored row. `scores` holds the MSE, then the squared errors and reconstruction asked for.
-pub fn push_row(
-    line: &mut String,
-    mse: f64,
-    errors: &[f64],
-    reconstruction: &[f64],
-    layout: Layout,
-    sep: char,
-) {
-    push_number(line, mse);
+/// One scored row's score columns (and an empty error column), then the line break.
+pub fn push_row(line: &mut String, model: &Model, row: &RowOut, layout: Layout, sep: char) {
+    push_number(line, row.mse);
+    if layout.decision {
+        line.push(sep);
+        if let Some(d) = row.decision {
+            line.push_str(if d.anomaly { "true" } else { "false" });
+        }
+        line.push(sep);
+        if let Some(p) = row.decision.and_then(|d| d.percentile) {
+            push_number(line, p);
+        }
+    }
     if layout.per_feature {
-        for &v in errors {
+        for &v in row.errors {
             line.push(sep);
             push_number(line, v);
         }
     }
     if layout.reconstruction {
-        for &v in reconstruction {
+        for &v in row.reconstruction {
             line.push(sep);
             push_number(line, v);
+        }
+    }
+    for i in 0..layout.explain {
+        line.push(sep);
+        if let Some(&(column, share)) = row.explanation.get(i) {
+            push_field(line, &model.columns()[column].name, sep);
+            line.push(sep);
+            push_number(line, share);
+        } else {
+            line.push(sep);
         }
     }
     if layout.error_column {
@@ -92,16 +128,20 @@ pub fn push_row(
 }
 
 /// A row that could not be scored: empty score columns, the error in the last column.
-pub fn push_error_row(line: &mut String, n_slots: usize, message: &str, layout: Layout, sep: char) {
-    let empty = 1
-        + if layout.per_feature { n_slots } else { 0 }
-        + if layout.reconstruction { n_slots } else { 0 };
-    for _ in 1..empty {
+pub fn push_error_row(line: &mut String, model: &Model, message: &str, layout: Layout, sep: char) {
+    for _ in 0..score_columns(model, layout).len() {
         line.push(sep);
     }
-    line.push(sep);
     push_field(line, message, sep);
     line.push('\n');
+}
+
+/// The input columns passed through (`--keep`), each followed by the separator.
+pub fn push_kept(line: &mut String, record: &csv::ByteRecord, positions: &[usize], sep: char) {
+    for &p in positions {
+        push_field(line, &String::from_utf8_lossy(record.get(p).unwrap_or_default()), sep);
+        line.push(sep);
+    }
 }
 
 #[cfg(test)]
@@ -125,17 +165,5 @@ mod tests {
         let mut s = String::new();
         push_field(&mut s, "a,\"b\"", ',');
         assert_eq!(s, "\"a,\"\"b\"\"\"");
-    }
-}
-
-/// The input columns passed through (`--keep`), each followed by the separator.
-pub fn push_kept(line: &mut String, record: &csv::ByteRecord, positions: &[usize], sep: char) {
-    for &p in positions {
-        push_field(
-            line,
-            &String::from_utf8_lossy(record.get(p).unwrap_or_default()),
-            sep,
-        );
-        line.push(sep);
     }
 }

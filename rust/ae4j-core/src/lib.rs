@@ -18,6 +18,7 @@
 //! are separate crates over this one.
 
 pub mod activation;
+pub mod calibration;
 pub mod convert;
 pub mod error;
 pub mod forward;

@@ -14,10 +14,13 @@
 pub mod bridge;
 pub mod error;
 pub mod handle;
+pub mod pojo_class;
 mod work;
 
 use ae4j_core::Model;
-use jni::objects::{JByteArray, JClass, JDoubleArray, JIntArray, JObjectArray, JString};
+use jni::objects::{
+    JByteArray, JClass, JDoubleArray, JFloatArray, JIntArray, JObjectArray, JString,
+};
 use jni::sys::{jdouble, jint, jlong};
 use jni::{Env, EnvUnowned};
 
@@ -59,6 +62,53 @@ pub extern "system" fn Java_io_ae4j_internal_Native_loadPath<'l>(
 ) -> jlong {
     env.with_env(|env| bridge::load_path(env, &path))
         .resolve::<ThrowJava>()
+}
+
+/// `static native long fromPojoArrays(String className, String[] names, int[] domainSizes,
+/// String[] levels, int[] catOffsets, int[] neurons, float[] weights, double[] biases,
+/// double[] hiddenDropoutRatios, double[] normMul, double[] normSub, String activation,
+/// double[] probeRows, double[] probeOutputs)`: a compiled POJO's arrays, once (see
+/// [`pojo_class`]).
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub extern "system" fn Java_io_ae4j_internal_Native_fromPojoArrays<'l>(
+    mut env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    class_name: JString<'l>,
+    names: JObjectArray<'l, JString<'l>>,
+    domain_sizes: JIntArray<'l>,
+    levels: JObjectArray<'l, JString<'l>>,
+    cat_offsets: JIntArray<'l>,
+    neurons: JIntArray<'l>,
+    weights: JFloatArray<'l>,
+    biases: JDoubleArray<'l>,
+    hidden_dropout_ratios: JDoubleArray<'l>,
+    norm_mul: JDoubleArray<'l>,
+    norm_sub: JDoubleArray<'l>,
+    activation: JString<'l>,
+    probe_rows: JDoubleArray<'l>,
+    probe_outputs: JDoubleArray<'l>,
+) -> jlong {
+    env.with_env(|env| {
+        pojo_class::from_arrays(
+            env,
+            &class_name,
+            &names,
+            &domain_sizes,
+            &levels,
+            &cat_offsets,
+            &neurons,
+            &weights,
+            &biases,
+            &hidden_dropout_ratios,
+            &norm_mul,
+            &norm_sub,
+            &activation,
+            &probe_rows,
+            &probe_outputs,
+        )
+    })
+    .resolve::<ThrowJava>()
 }
 
 /// `static native void free(long handle)`: 0 is ignored.
