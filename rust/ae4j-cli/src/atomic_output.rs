@@ -15,17 +15,28 @@ pub struct AtomicOutput {
 impl AtomicOutput {
     pub fn new(path: &str) -> Self {
         if path == "-" {
-            return AtomicOutput { target: None, partial: None };
+            return AtomicOutput {
+                target: None,
+                partial: None,
+            };
         }
         let target = PathBuf::from(path);
-        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "output".into());
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "output".into());
         let partial = target.with_file_name(format!(".{name}.partial"));
-        AtomicOutput { target: Some(target), partial: Some(partial) }
+        AtomicOutput {
+            target: Some(target),
+            partial: Some(partial),
+        }
     }
 
     pub fn writer(&self) -> Result<Box<dyn Write + Send>> {
         Ok(match (&self.partial, &self.target) {
-            (Some(p), Some(t)) => Box::new(File::create(p).with_context(|| format!("cannot create {}", t.display()))?),
+            (Some(p), Some(t)) => {
+                Box::new(File::create(p).with_context(|| format!("cannot create {}", t.display()))?)
+            }
             _ => Box::new(io::stdout()),
         })
     }
@@ -33,7 +44,8 @@ impl AtomicOutput {
     /// Moves the finished file into place.
     pub fn commit(&self) -> Result<()> {
         if let (Some(p), Some(t)) = (&self.partial, &self.target) {
-            std::fs::rename(p, t).with_context(|| format!("cannot move the output to {}", t.display()))?;
+            std::fs::rename(p, t)
+                .with_context(|| format!("cannot move the output to {}", t.display()))?;
         }
         Ok(())
     }

@@ -22,9 +22,15 @@ pub fn run(args: &CalibrateArgs) -> Result<()> {
         _ => bail!("give exactly one of --quantile and --threshold"),
     };
     let (model, _) = model_file::load(&args.model)?;
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(args.threads.unwrap_or(0)).build().context("cannot start worker threads")?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.unwrap_or(0))
+        .build()
+        .context("cannot start worker threads")?;
     let input = CsvInput::open(&args.input, args.separator, &model, args.quiet)?;
-    let shape = CsvShape { header: &input.header, mapping: &input.mapping };
+    let shape = CsvShape {
+        header: &input.header,
+        mapping: &input.mapping,
+    };
     let options = ConvertOptions {
         unknown_categorical_to_na: args.convert_unknown_categoricals_to_na,
         invalid_number_to_na: args.convert_invalid_numbers_to_na,
@@ -41,7 +47,13 @@ pub fn run(args: &CalibrateArgs) -> Result<()> {
         for chunk in rx {
             let chunk = chunk?;
             let scores: Vec<_> = pool.install(|| {
-                chunk.par_iter().map_init(|| RowScorer::new(&model), |s, row| s.score(&model, &shape, options, row)).collect()
+                chunk
+                    .par_iter()
+                    .map_init(
+                        || RowScorer::new(&model),
+                        |s, row| s.score(&model, &shape, options, row),
+                    )
+                    .collect()
             });
             for score in scores {
                 match score {
@@ -61,15 +73,25 @@ pub fn run(args: &CalibrateArgs) -> Result<()> {
 
     let scored = mses.len();
     let source = (args.input != "-").then(|| args.input.clone());
-    let calibration = Calibration::from_scores(&model, mses, failed, rule, now_rfc3339(), source).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let calibration = Calibration::from_scores(&model, mses, failed, rule, now_rfc3339(), source)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     write_model(args, &calibration)?;
     eprintln!(
         "ae4j: calibrated on {} rows: threshold {}{}; {} rows left out{}",
         calibration.rows,
         calibration.threshold,
-        calibration.quantile.map_or(String::new(), |q| format!(" (quantile {q} of the MSE)")),
+        calibration
+            .quantile
+            .map_or(String::new(), |q| format!(" (quantile {q} of the MSE)")),
         calibration.rows_left_out,
-        if calibration.rows_left_out > 0 { format!(" ({failed} could not be scored, {} scored to a non-finite MSE)", scored as u64 - calibration.rows) } else { String::new() }
+        if calibration.rows_left_out > 0 {
+            format!(
+                " ({failed} could not be scored, {} scored to a non-finite MSE)",
+                scored as u64 - calibration.rows
+            )
+        } else {
+            String::new()
+        }
     );
     for f in &failures {
         eprintln!("ae4j:   {f}");
@@ -83,26 +105,36 @@ pub fn run(args: &CalibrateArgs) -> Result<()> {
 /// A MOJO gets the calibration as an extra zip entry (genmodel still reads it); a POJO source
 /// is copied with a sidecar file beside it.
 fn write_model(args: &CalibrateArgs, calibration: &Calibration) -> Result<()> {
-    let bytes = std::fs::read(&args.model).with_context(|| format!("cannot read {}", args.model.display()))?;
+    let bytes = std::fs::read(&args.model)
+        .with_context(|| format!("cannot read {}", args.model.display()))?;
     let output = AtomicOutput::new(&args.output);
     if args.output == "-" {
         bail!("--output must be a file");
     }
     if bytes.starts_with(b"PK\x03\x04") {
-        let calibrated = calibration::add_to_mojo(&bytes, calibration).map_err(|e| anyhow::anyhow!("cannot write the calibrated MOJO: {e}"))?;
+        let calibrated = calibration::add_to_mojo(&bytes, calibration)
+            .map_err(|e| anyhow::anyhow!("cannot write the calibrated MOJO: {e}"))?;
         write_atomically(&output, &calibrated)?;
     } else {
         if std::path::Path::new(&args.output) != args.model.as_path() {
             write_atomically(&output, &bytes)?;
         }
-        let sidecar = AtomicOutput::new(&calibration::sidecar_path(std::path::Path::new(&args.output)).display().to_string());
+        let sidecar = AtomicOutput::new(
+            &calibration::sidecar_path(std::path::Path::new(&args.output))
+                .display()
+                .to_string(),
+        );
         write_atomically(&sidecar, calibration.to_json().as_bytes())?;
     }
     Ok(())
 }
 
 fn write_atomically(output: &AtomicOutput, bytes: &[u8]) -> Result<()> {
-    let result = output.writer().and_then(|mut w| w.write_all(bytes).and_then(|_| w.flush()).context("cannot write the model"));
+    let result = output.writer().and_then(|mut w| {
+        w.write_all(bytes)
+            .and_then(|_| w.flush())
+            .context("cannot write the model")
+    });
     match result {
         Ok(()) => output.commit(),
         Err(e) => {
@@ -114,7 +146,9 @@ fn write_atomically(output: &AtomicOutput, bytes: &[u8]) -> Result<()> {
 
 /// The current UTC time as RFC 3339, without a date crate.
 fn now_rfc3339() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()) as i64;
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs()) as i64;
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
     let z = days + 719_468;
@@ -126,5 +160,10 @@ fn now_rfc3339() -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }

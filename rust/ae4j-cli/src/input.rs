@@ -55,12 +55,19 @@ impl CsvInput {
         let header = read_header(&mut reader, path)?;
         let mapping = model.map_header(&header);
         check_header(model, &header, &mapping, quiet)?;
-        Ok(CsvInput { reader, header, mapping, len })
+        Ok(CsvInput {
+            reader,
+            header,
+            mapping,
+            len,
+        })
     }
 }
 
 fn read_header<R: Read>(reader: &mut csv::Reader<R>, name: &str) -> Result<Vec<String>> {
-    let header = reader.byte_headers().with_context(|| format!("cannot read the header of {name}"))?;
+    let header = reader
+        .byte_headers()
+        .with_context(|| format!("cannot read the header of {name}"))?;
     if header.is_empty() || (header.len() == 1 && header[0].is_empty()) {
         bail!("{name} is empty: expected a header row naming the model's columns");
     }
@@ -68,27 +75,58 @@ fn read_header<R: Read>(reader: &mut csv::Reader<R>, name: &str) -> Result<Vec<S
         .iter()
         .enumerate()
         .map(|(i, h)| {
-            String::from_utf8(h.to_vec()).map_err(|_| anyhow::anyhow!("line 1: header field {} is not valid UTF-8", i + 1))
+            String::from_utf8(h.to_vec())
+                .map_err(|_| anyhow::anyhow!("line 1: header field {} is not valid UTF-8", i + 1))
         })
         .collect()
 }
 
 /// The header must name at least one model column; say which are absent or unused, as
 /// genmodel's PredictCsv does.
-fn check_header(model: &Model, header: &[String], mapping: &[Option<usize>], quiet: bool) -> Result<()> {
-    let used: Vec<bool> = (0..model.n_features()).map(|f| mapping.contains(&Some(f))).collect();
+fn check_header(
+    model: &Model,
+    header: &[String],
+    mapping: &[Option<usize>],
+    quiet: bool,
+) -> Result<()> {
+    let used: Vec<bool> = (0..model.n_features())
+        .map(|f| mapping.contains(&Some(f)))
+        .collect();
     if !used.iter().any(|&u| u) {
         let names: Vec<&str> = model.columns().iter().map(|c| c.name.as_str()).collect();
-        bail!("the input header ({}) names none of the model's columns ({})", header.join(","), names.join(","));
+        bail!(
+            "the input header ({}) names none of the model's columns ({})",
+            header.join(","),
+            names.join(",")
+        );
     }
     if !quiet {
-        let missing: Vec<&str> = model.columns().iter().zip(&used).filter(|(_, u)| !**u).map(|(c, _)| c.name.as_str()).collect();
+        let missing: Vec<&str> = model
+            .columns()
+            .iter()
+            .zip(&used)
+            .filter(|(_, u)| !**u)
+            .map(|(c, _)| c.name.as_str())
+            .collect();
         if !missing.is_empty() {
-            eprintln!("ae4j: {} model columns are not in the input and are scored as missing: {}", missing.len(), missing.join(", "));
+            eprintln!(
+                "ae4j: {} model columns are not in the input and are scored as missing: {}",
+                missing.len(),
+                missing.join(", ")
+            );
         }
-        let unused: Vec<&str> = header.iter().zip(mapping).filter(|(_, m)| m.is_none()).map(|(h, _)| h.as_str()).collect();
+        let unused: Vec<&str> = header
+            .iter()
+            .zip(mapping)
+            .filter(|(_, m)| m.is_none())
+            .map(|(h, _)| h.as_str())
+            .collect();
         if !unused.is_empty() {
-            eprintln!("ae4j: {} input columns are not model columns and are ignored: {}", unused.len(), unused.join(", "));
+            eprintln!(
+                "ae4j: {} input columns are not model columns and are ignored: {}",
+                unused.len(),
+                unused.join(", ")
+            );
         }
     }
     Ok(())
@@ -96,7 +134,12 @@ fn check_header(model: &Model, header: &[String], mapping: &[Option<usize>], qui
 
 /// The reader thread: parses chunks of `chunk_rows` rows and sends them in order; a CSV error
 /// ends the stream with that error.
-pub fn read_chunks<R: Read>(mut reader: csv::Reader<R>, chunk_rows: usize, tx: SyncSender<Result<Vec<InputRow>>>, progress: &ProgressBar) {
+pub fn read_chunks<R: Read>(
+    mut reader: csv::Reader<R>,
+    chunk_rows: usize,
+    tx: SyncSender<Result<Vec<InputRow>>>,
+    progress: &ProgressBar,
+) {
     loop {
         let mut chunk = Vec::with_capacity(chunk_rows);
         while chunk.len() < chunk_rows {
@@ -144,24 +187,54 @@ impl RowScorer {
 
     /// Converts and scores one CSV row; the MSE, with the reconstruction and squared errors left
     /// in `self`.
-    pub fn score(&mut self, model: &Model, input: &CsvShape, options: ConvertOptions, row: &InputRow) -> Result<f64, RowFailure> {
-        let fail = |message: String| RowFailure { line: row.line, message };
+    pub fn score(
+        &mut self,
+        model: &Model,
+        input: &CsvShape,
+        options: ConvertOptions,
+        row: &InputRow,
+    ) -> Result<f64, RowFailure> {
+        let fail = |message: String| RowFailure {
+            line: row.line,
+            message,
+        };
         if row.record.len() != input.header.len() {
-            return Err(fail(format!("the row has {} fields, the header has {}", row.record.len(), input.header.len())));
+            return Err(fail(format!(
+                "the row has {} fields, the header has {}",
+                row.record.len(),
+                input.header.len()
+            )));
         }
         self.raw.fill(f64::NAN);
         for (pos, feature) in input.mapping.iter().enumerate() {
             let Some(feature) = *feature else { continue };
-            let text = std::str::from_utf8(&row.record[pos]).map_err(|_| fail(format!("column '{}': the value is not valid UTF-8", input.header[pos])))?;
+            let text = std::str::from_utf8(&row.record[pos]).map_err(|_| {
+                fail(format!(
+                    "column '{}': the value is not valid UTF-8",
+                    input.header[pos]
+                ))
+            })?;
             match model.convert_cell(feature, csv_cell(text), options) {
                 Ok(v) => self.raw[feature] = v,
                 Err(first) => {
-                    let e = genmodel_error(model, &input.header, &row.record, options).unwrap_or(first);
-                    return Err(fail(format!("column '{}': {}: {e}", e.column(), e.exception_name())));
+                    let e =
+                        genmodel_error(model, &input.header, &row.record, options).unwrap_or(first);
+                    return Err(fail(format!(
+                        "column '{}': {}: {e}",
+                        e.column(),
+                        e.exception_name()
+                    )));
                 }
             }
         }
-        model.score_into(&self.raw, &mut self.scratch, &mut self.reconstructed, &mut self.errors).map_err(|e| fail(e.to_string()))
+        model
+            .score_into(
+                &self.raw,
+                &mut self.scratch,
+                &mut self.reconstructed,
+                &mut self.errors,
+            )
+            .map_err(|e| fail(e.to_string()))
     }
 }
 
@@ -173,7 +246,12 @@ pub struct CsvShape<'a> {
 
 /// Of several bad cells, the one genmodel's PredictCsv reports: it puts the non-missing cells
 /// into a RowData (a HashMap) in header order and converts them in the map's order.
-fn genmodel_error(model: &Model, header: &[String], record: &csv::ByteRecord, options: ConvertOptions) -> Option<RowError> {
+fn genmodel_error(
+    model: &Model,
+    header: &[String],
+    record: &csv::ByteRecord,
+    options: ConvertOptions,
+) -> Option<RowError> {
     let cells: Vec<(&str, Cell)> = header
         .iter()
         .zip(record.iter())
@@ -191,10 +269,13 @@ pub fn progress_bar(input_len: Option<u64>, quiet: bool) -> ProgressBar {
         return ProgressBar::hidden();
     }
     match input_len {
-        Some(len) => ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr()).with_style(
-            ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}")
+        Some(len) => ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr())
+            .with_style(
+                ProgressStyle::with_template(
+                    "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+                )
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        ),
+            ),
         None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()),
     }
 }

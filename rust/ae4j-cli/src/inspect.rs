@@ -126,7 +126,8 @@ fn as_text(view: &Inspection, args: &InspectArgs) -> String {
                 out,
                 "calibration:  threshold {}{}, from {} rows ({} left out), {}{}",
                 c.threshold,
-                c.quantile.map_or(String::new(), |q| format!(" (quantile {q})")),
+                c.quantile
+                    .map_or(String::new(), |q| format!(" (quantile {q})")),
                 c.rows,
                 c.rows_left_out,
                 c.created,

@@ -106,7 +106,11 @@ pub struct CalibrateArgs {
     #[arg(long, short)]
     pub output: String,
     /// The threshold is this quantile of the normal rows' MSE (numpy's linear interpolation).
-    #[arg(long, conflicts_with = "threshold", required_unless_present = "threshold")]
+    #[arg(
+        long,
+        conflicts_with = "threshold",
+        required_unless_present = "threshold"
+    )]
     pub quantile: Option<f64>,
     /// A fixed threshold instead of a quantile.
     #[arg(long)]

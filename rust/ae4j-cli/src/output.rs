@@ -35,7 +35,12 @@ fn score_columns(model: &Model, layout: Layout) -> Vec<String> {
         cols.extend(["anomaly".to_string(), "percentile".to_string()]);
     }
     if layout.per_feature {
-        cols.extend(model.slot_names().iter().map(|s| format!("reconstr_{s}.SE")));
+        cols.extend(
+            model
+                .slot_names()
+                .iter()
+                .map(|s| format!("reconstr_{s}.SE")),
+        );
     }
     if layout.reconstruction {
         cols.extend(model.slot_names().iter().map(|s| format!("reconstr_{s}")));
@@ -139,7 +144,11 @@ pub fn push_error_row(line: &mut String, model: &Model, message: &str, layout: L
 /// The input columns passed through (`--keep`), each followed by the separator.
 pub fn push_kept(line: &mut String, record: &csv::ByteRecord, positions: &[usize], sep: char) {
     for &p in positions {
-        push_field(line, &String::from_utf8_lossy(record.get(p).unwrap_or_default()), sep);
+        push_field(
+            line,
+            &String::from_utf8_lossy(record.get(p).unwrap_or_default()),
+            sep,
+        );
         line.push(sep);
     }
 }

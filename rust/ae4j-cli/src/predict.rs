@@ -41,18 +41,30 @@ pub fn run(args: &PredictArgs) -> Result<()> {
         explain: args.explain,
         error_column: args.on_error == OnError::Record,
     };
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(args.threads.unwrap_or(0)).build().context("cannot start worker threads")?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.unwrap_or(0))
+        .build()
+        .context("cannot start worker threads")?;
     let input = CsvInput::open(&args.input, args.separator, &model, args.quiet)?;
     let kept = args
         .keep
         .iter()
-        .map(|k| input.header.iter().position(|h| h == k).with_context(|| format!("--keep {k}: the input has no column '{k}'")))
+        .map(|k| {
+            input
+                .header
+                .iter()
+                .position(|h| h == k)
+                .with_context(|| format!("--keep {k}: the input has no column '{k}'"))
+        })
         .collect::<Result<Vec<usize>>>()?;
     let job = Job {
         model: &model,
         calibration: calibration.as_ref(),
         threshold: args.threshold,
-        shape: CsvShape { header: &input.header, mapping: &input.mapping },
+        shape: CsvShape {
+            header: &input.header,
+            mapping: &input.mapping,
+        },
         options: ConvertOptions {
             unknown_categorical_to_na: args.convert_unknown_categoricals_to_na,
             invalid_number_to_na: args.convert_invalid_numbers_to_na,
@@ -75,7 +87,9 @@ pub fn run(args: &PredictArgs) -> Result<()> {
         let writer_thread = scope.spawn(move || write_chunks(writer, header_line, text_rx));
         let counts = score_chunks(&job, &pool, chunk_rx, &text_tx);
         drop(text_tx);
-        let written = writer_thread.join().map_err(|_| anyhow::anyhow!("the writer thread panicked"))?;
+        let written = writer_thread
+            .join()
+            .map_err(|_| anyhow::anyhow!("the writer thread panicked"))?;
         let counts = counts?;
         written.context("cannot write the output")?;
         Ok::<_, anyhow::Error>(counts)
@@ -85,7 +99,11 @@ pub fn run(args: &PredictArgs) -> Result<()> {
         Ok((scored, failed)) => {
             output.commit()?;
             if !args.quiet {
-                let failures = if failed > 0 { format!(", {failed} could not be scored (see the error column)") } else { String::new() };
+                let failures = if failed > 0 {
+                    format!(", {failed} could not be scored (see the error column)")
+                } else {
+                    String::new()
+                };
                 eprintln!("ae4j: scored {scored} rows{failures}");
             }
             Ok(())
@@ -97,7 +115,11 @@ pub fn run(args: &PredictArgs) -> Result<()> {
     }
 }
 
-fn write_chunks(writer: Box<dyn Write + Send>, header: String, rx: Receiver<String>) -> io::Result<()> {
+fn write_chunks(
+    writer: Box<dyn Write + Send>,
+    header: String,
+    rx: Receiver<String>,
+) -> io::Result<()> {
     let mut out = BufWriter::with_capacity(1 << 20, writer);
     out.write_all(header.as_bytes())?;
     for text in rx {
@@ -108,14 +130,30 @@ fn write_chunks(writer: Box<dyn Write + Send>, header: String, rx: Receiver<Stri
 
 /// Scores each chunk on every core and sends its text to the writer, in order. Returns the
 /// rows scored and the rows recorded as failed.
-fn score_chunks(job: &Job, pool: &rayon::ThreadPool, rx: Receiver<Result<Vec<InputRow>>>, tx: &SyncSender<String>) -> Result<(u64, u64)> {
+fn score_chunks(
+    job: &Job,
+    pool: &rayon::ThreadPool,
+    rx: Receiver<Result<Vec<InputRow>>>,
+    tx: &SyncSender<String>,
+) -> Result<(u64, u64)> {
     let (mut scored, mut failed) = (0u64, 0u64);
     for chunk in rx {
         let chunk = chunk?;
         let lines: Vec<Result<String, RowFailure>> = pool.install(|| {
-            chunk.par_iter().map_init(|| RowScorer::new(job.model), |scorer, row| format_row(job, scorer, row)).collect()
+            chunk
+                .par_iter()
+                .map_init(
+                    || RowScorer::new(job.model),
+                    |scorer, row| format_row(job, scorer, row),
+                )
+                .collect()
         });
-        let mut text = String::with_capacity(lines.iter().map(|l| l.as_ref().map_or(64, String::len)).sum());
+        let mut text = String::with_capacity(
+            lines
+                .iter()
+                .map(|l| l.as_ref().map_or(64, String::len))
+                .sum(),
+        );
         for (row, line) in chunk.iter().zip(lines) {
             match line {
                 Ok(l) => {
@@ -128,7 +166,11 @@ fn score_chunks(job: &Job, pool: &rayon::ThreadPool, rx: Receiver<Result<Vec<Inp
                     output::push_error_row(&mut text, job.model, &f.message, job.layout, job.sep);
                     failed += 1;
                 }
-                Err(f) => bail!("line {}: {} (use --on-error record to write such rows with the error instead)", f.line, f.message),
+                Err(f) => bail!(
+                    "line {}: {} (use --on-error record to write such rows with the error instead)",
+                    f.line,
+                    f.message
+                ),
             }
         }
         if tx.send(text).is_err() {
@@ -140,7 +182,11 @@ fn score_chunks(job: &Job, pool: &rayon::ThreadPool, rx: Receiver<Result<Vec<Inp
 
 fn format_row(job: &Job, scorer: &mut RowScorer, row: &InputRow) -> Result<String, RowFailure> {
     let mse = scorer.score(job.model, &job.shape, job.options, row)?;
-    let explanation = if job.layout.explain > 0 { calibration::explain(job.model, &scorer.errors, job.layout.explain) } else { Vec::new() };
+    let explanation = if job.layout.explain > 0 {
+        calibration::explain(job.model, &scorer.errors, job.layout.explain)
+    } else {
+        Vec::new()
+    };
     let out = RowOut {
         mse,
         errors: &scorer.errors,

@@ -93,13 +93,21 @@ impl Calibration {
         }
         mses.sort_by(f64::total_cmp);
         let (threshold, quantile) = match rule {
-            ThresholdRule::Quantile(q) if (0.0..=1.0).contains(&q) => (quantile_sorted(&mses, q), Some(q)),
-            ThresholdRule::Quantile(q) => return Err(format!("the quantile must be within [0, 1], not {q}")),
+            ThresholdRule::Quantile(q) if (0.0..=1.0).contains(&q) => {
+                (quantile_sorted(&mses, q), Some(q))
+            }
+            ThresholdRule::Quantile(q) => {
+                return Err(format!("the quantile must be within [0, 1], not {q}"))
+            }
             ThresholdRule::Fixed(t) if t.is_finite() => (t, None),
-            ThresholdRule::Fixed(t) => return Err(format!("the threshold must be a finite number, not {t}")),
+            ThresholdRule::Fixed(t) => {
+                return Err(format!("the threshold must be a finite number, not {t}"))
+            }
         };
         let last = (DISTRIBUTION_POINTS - 1) as f64;
-        let distribution = (0..DISTRIBUTION_POINTS).map(|k| quantile_sorted(&mses, k as f64 / last)).collect();
+        let distribution = (0..DISTRIBUTION_POINTS)
+            .map(|k| quantile_sorted(&mses, k as f64 / last))
+            .collect();
         Ok(Calibration {
             format_version: FORMAT_VERSION,
             model_fingerprint: fingerprint(model),
@@ -147,7 +155,10 @@ impl Calibration {
         if self.format_version != FORMAT_VERSION {
             return Err(ModelError::Unsupported {
                 path: origin.to_string(),
-                reason: format!("calibration format version {} (this ae4j reads {FORMAT_VERSION})", self.format_version),
+                reason: format!(
+                    "calibration format version {} (this ae4j reads {FORMAT_VERSION})",
+                    self.format_version
+                ),
             });
         }
         let actual = fingerprint(model);
@@ -184,10 +195,17 @@ impl Calibration {
 
 /// Decision for an MSE from what is known: the calibration and/or a threshold given at run
 /// time. `None` when neither is there: no decision is invented.
-pub fn decide(calibration: Option<&Calibration>, threshold: Option<f64>, mse: f64) -> Option<Decision> {
+pub fn decide(
+    calibration: Option<&Calibration>,
+    threshold: Option<f64>,
+    mse: f64,
+) -> Option<Decision> {
     match (calibration, threshold) {
         (Some(c), t) => Some(c.decide(mse, t)),
-        (None, Some(t)) => Some(Decision { anomaly: mse > t, percentile: None }),
+        (None, Some(t)) => Some(Decision {
+            anomaly: mse > t,
+            percentile: None,
+        }),
         (None, None) => None,
     }
 }
@@ -215,18 +233,27 @@ pub fn fingerprint(model: &Model) -> String {
         }
     }
     text(&mut h, model.activation().name());
-    model.cat_offsets().iter().for_each(|&o| number(&mut h, o as f64));
+    model
+        .cat_offsets()
+        .iter()
+        .for_each(|&o| number(&mut h, o as f64));
     if let Some(n) = model.normalization() {
         n.mul.iter().chain(&n.sub).for_each(|&v| number(&mut h, v));
     }
     for layer in model.layers() {
         number(&mut h, layer.weights.nrows() as f64);
         number(&mut h, layer.weights.ncols() as f64);
-        layer.weights.iter().for_each(|&w| number(&mut h, f64::from(w)));
+        layer
+            .weights
+            .iter()
+            .for_each(|&w| number(&mut h, f64::from(w)));
         layer.bias.iter().for_each(|&b| number(&mut h, b));
         number(&mut h, layer.dropout_scale.unwrap_or(1.0));
     }
-    h.finalize()[..16].iter().map(|b| format!("{b:02x}")).collect()
+    h.finalize()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Each input column's share of a row's squared error: categorical slots (levels and NA) summed
@@ -259,11 +286,20 @@ pub fn explain(model: &Model, squared_errors: &[f64], top: usize) -> Vec<(usize,
 /// A calibration for another model is an error.
 pub fn read(path: &Path, model: &Model) -> Result<Option<Calibration>, ModelError> {
     let name = path.display().to_string();
-    let io = |source| ModelError::Io { path: name.clone(), source };
+    let io = |source| ModelError::Io {
+        path: name.clone(),
+        source,
+    };
     let sidecar = sidecar_path(path);
     let found = if sidecar.exists() {
         let origin = sidecar.display().to_string();
-        Some((std::fs::read(&sidecar).map_err(|source| ModelError::Io { path: origin.clone(), source })?, origin))
+        Some((
+            std::fs::read(&sidecar).map_err(|source| ModelError::Io {
+                path: origin.clone(),
+                source,
+            })?,
+            origin,
+        ))
     } else if path.is_file() {
         let bytes = std::fs::read(path).map_err(io)?;
         read_zip_entry(&bytes).map(|t| (t, format!("{name}!{MOJO_ENTRY}")))
@@ -281,7 +317,11 @@ pub fn read(path: &Path, model: &Model) -> Result<Option<Calibration>, ModelErro
 }
 
 /// The calibration inside the bytes of a calibrated MOJO, if any.
-pub fn read_bytes(bytes: &[u8], name: &str, model: &Model) -> Result<Option<Calibration>, ModelError> {
+pub fn read_bytes(
+    bytes: &[u8],
+    name: &str,
+    model: &Model,
+) -> Result<Option<Calibration>, ModelError> {
     match read_zip_entry(bytes) {
         None => Ok(None),
         Some(text) => {
@@ -320,9 +360,12 @@ pub fn add_to_mojo(mojo: &[u8], calibration: &Calibration) -> Result<Vec<u8>, St
         }
         out.raw_copy_file(entry).map_err(|e| e.to_string())?;
     }
-    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    out.start_file(MOJO_ENTRY, options).map_err(|e| e.to_string())?;
-    out.write_all(calibration.to_json().as_bytes()).map_err(|e| e.to_string())?;
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    out.start_file(MOJO_ENTRY, options)
+        .map_err(|e| e.to_string())?;
+    out.write_all(calibration.to_json().as_bytes())
+        .map_err(|e| e.to_string())?;
     Ok(out.finish().map_err(|e| e.to_string())?.into_inner())
 }
 
