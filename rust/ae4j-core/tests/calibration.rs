@@ -255,3 +255,18 @@ fn calibrations_travel_with_their_model_only() {
         "{e}"
     );
 }
+
+#[test]
+fn the_committed_calibrated_fixture_is_valid() {
+    // tests/fixtures/calibration/synth_tanh.calibrated.zip: `ae4j calibrate --quantile 0.99` on
+    // examples/normal.csv; the Java suite checks that h2o-genmodel scores it unchanged.
+    let path = fixtures_dir().join("calibration/synth_tanh.calibrated.zip");
+    let model = ae4j_core::load_model(&path).unwrap();
+    let c = calibration::read(&path, &model)
+        .unwrap()
+        .expect("calibrated");
+    assert_eq!((c.quantile, c.rows, c.rows_left_out), (Some(0.99), 40, 0));
+    assert_eq!(c.distribution.len(), calibration::DISTRIBUTION_POINTS);
+    let plain = ae4j_core::load_model(&fixtures_dir().join("models/synth_tanh.zip")).unwrap();
+    assert_eq!(calibration::fingerprint(&plain), c.model_fingerprint);
+}
