@@ -26,6 +26,7 @@ mod ini;
 pub mod javanum;
 pub mod model;
 pub mod mojo;
+pub mod mojo_writer;
 pub mod pojo;
 pub mod score;
 pub mod spec;

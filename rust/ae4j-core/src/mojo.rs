@@ -47,6 +47,13 @@ pub fn read_mojo_bytes_with_limits(
     read_spec(&mut zip, name, limits)?.build(name)
 }
 
+/// The [`ModelSpec`] of a MOJO zip, before validation (e.g. to rewrite it with
+/// [`crate::mojo_writer`]). `name` is used in error messages.
+pub fn read_mojo_spec_bytes(bytes: &[u8], name: &str) -> Result<ModelSpec, ModelError> {
+    let mut zip = ZipEntries::new(bytes, name)?;
+    read_spec(&mut zip, name, Limits::default())
+}
+
 /// Reads a MOJO zip file, or an unzipped MOJO directory (as genmodel's `MojoModel.load` does).
 pub fn read_mojo_path(path: &Path) -> Result<Model, ModelError> {
     let name = path.display().to_string();
