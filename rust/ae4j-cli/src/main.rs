@@ -2,6 +2,7 @@
 
 mod atomic_output;
 mod calibrate;
+mod import_h2o;
 mod input;
 mod inspect;
 mod model_file;
@@ -34,6 +35,10 @@ enum Command {
     Calibrate(CalibrateArgs),
     /// Show a model's columns, domains, layers, activation, versions and calibration.
     Inspect(InspectArgs),
+    /// Take an autoencoder out of a running H2O cluster (REST API; the model must be trained
+    /// with export_weights_and_biases=True) and write it as a MOJO zip — where H2O's own
+    /// MOJO/POJO export is refused.
+    ImportH2o(import_h2o::ImportH2oArgs),
 }
 
 #[derive(Args)]
@@ -151,6 +156,7 @@ fn main() -> ExitCode {
         Command::Predict(args) => predict::run(&args),
         Command::Calibrate(args) => calibrate::run(&args),
         Command::Inspect(args) => inspect::run(&args),
+        Command::ImportH2o(args) => import_h2o::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -24,7 +24,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * An H2O deep-learning autoencoder, loaded from a MOJO and scored by ae4j's native (Rust) core.
+ * An H2O deep-learning autoencoder, loaded from a MOJO, a POJO's {@code .java} source or a compiled
+ * POJO instance ({@link #fromPojo(Object)}), and scored by ae4j's native (Rust) core.
  * The counterpart of h2o-genmodel's {@code MojoModel}/{@code GenModel} for autoencoders; wrap it
  * in an {@link EasyPredictModelWrapper} to score {@link RowData}.
  *
@@ -38,17 +39,20 @@ import java.util.Map;
  * double per input column in model order ({@link #getNames()}, categoricals first); a
  * categorical holds its level index, a numeric its value; {@code NaN} is missing.
  *
- * <p>Serializable (for Spark closures and broadcasts, like genmodel's models): the MOJO's bytes
- * are written, and reading them back loads a new native model in the receiving JVM. A model
- * loaded from an unzipped MOJO directory is not serializable.
+ * <p>Serializable (for Spark closures and broadcasts, like genmodel's models): the model file's
+ * bytes (MOJO zip or POJO source) are written, or, for a model built from a compiled POJO, its
+ * arrays and activation; reading them back loads a new native model in the receiving JVM. A
+ * model loaded from an unzipped MOJO directory is not serializable.
  */
 public class AutoEncoderModel implements AutoCloseable, Serializable {
   private static final long serialVersionUID = 1L;
 
   private final transient NativeHandle handle;
   private final transient String source;
-  /** The MOJO zip, kept for serialization; null when loaded from a directory. */
+  /** The MOJO zip or POJO source, kept for serialization; null when loaded from a directory. */
   private final transient byte[] mojoBytes;
+  /** A compiled POJO's arrays, kept for serialization; null unless built by {@link #fromPojo}. */
+  private final transient PojoReflection.Spec pojo;
   private final transient String[] names;
   private final transient String[][] domains;
   private final transient String[] slotNames;
@@ -73,6 +77,7 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
     this.handle = new NativeHandle(opened.ptr, this, source);
     this.source = source;
     this.mojoBytes = opened.mojoZip;
+    this.pojo = opened.pojo;
     long p = handle.acquire();
     try {
       int[] counts = Native.ints(p, 2);
@@ -124,10 +129,11 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
   // ------------------------------------------------------------------------------- loading
 
   /**
-   * Loads a MOJO: a {@code .zip} file, or a directory holding an unzipped MOJO.
+   * Loads a MOJO (a {@code .zip} file, or a directory holding an unzipped MOJO) or a POJO's
+   * {@code .java} source file (told apart by content; the source is parsed, not compiled).
    *
    * @throws IOException the file cannot be read, or is not an H2O deep-learning autoencoder
-   *     MOJO (the message says why, naming the file and entry)
+   *     MOJO or POJO (the message says why, naming the file and entry or line)
    */
   public static AutoEncoderModel load(String path) throws IOException {
     if (path == null) {
@@ -136,7 +142,7 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
     return load(Paths.get(path));
   }
 
-  /** Loads a MOJO zip file or an unzipped MOJO directory. See {@link #load(String)}. */
+  /** Loads a MOJO zip file, an unzipped MOJO directory or a POJO {@code .java} file. See {@link #load(String)}. */
   public static AutoEncoderModel load(Path path) throws IOException {
     if (path == null) {
       throw new IllegalArgumentException("model path must not be null");
@@ -144,25 +150,30 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
     return new AutoEncoderModel(open(path), path.toString());
   }
 
-  /** A new native handle and the zip bytes it was read from (null for a directory). */
+  /**
+   * A new native handle and what it was read from: the file's bytes (null for a directory), or
+   * a compiled POJO's arrays.
+   */
   static final class Opened {
     final long ptr;
     final byte[] mojoZip;
+    final PojoReflection.Spec pojo;
 
     Opened(long ptr, byte[] mojoZip) {
+      this(ptr, mojoZip, null);
+    }
+
+    Opened(long ptr, byte[] mojoZip, PojoReflection.Spec pojo) {
       this.ptr = ptr;
       this.mojoZip = mojoZip;
+      this.pojo = pojo;
     }
   }
 
-  /** Reads a MOJO zip file or directory into a new native handle. */
+  /** Reads a MOJO zip file or directory, or a POJO source file, into a new native handle. */
   static Opened open(Path path) throws IOException {
     if (path == null) {
       throw new IllegalArgumentException("model path must not be null");
-    }
-    if (path.getFileName() != null && path.getFileName().toString().endsWith(".java")) {
-      throw new IOException(path + ": a POJO (.java) model; ae4j loads MOJOs (.zip) only for now:"
-          + " export the model with download_mojo()");
     }
     NativeLoader.load();
     if (Files.isDirectory(path)) {
@@ -177,12 +188,15 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
     return new Opened(Native.load(mojoZip, name), mojoZip);
   }
 
-  /** Loads a MOJO from the bytes of its zip. */
+  /** Loads a MOJO from the bytes of its zip, or a POJO from the bytes of its {@code .java} source (told apart by content). */
   public static AutoEncoderModel load(byte[] mojoZip) throws IOException {
     return load(mojoZip, "<bytes>");
   }
 
-  /** Loads a MOJO from the bytes of its zip; {@code name} appears in error messages. */
+  /**
+   * Loads a MOJO zip or POJO source from its bytes; {@code name} appears in error messages (a
+   * name ending in {@code .java} is read as a POJO source unless the bytes are a zip).
+   */
   public static AutoEncoderModel load(byte[] mojoZip, String name) throws IOException {
     if (mojoZip == null) {
       throw new IllegalArgumentException("model bytes must not be null");
@@ -191,7 +205,7 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
     return new AutoEncoderModel(open(mojoZip.clone(), n), n);
   }
 
-  /** Loads a MOJO zip from a stream (read to its end; not closed). */
+  /** Loads a MOJO zip or a POJO's {@code .java} source from a stream (read to its end; not closed). */
   public static AutoEncoderModel load(InputStream mojoZip) throws IOException {
     if (mojoZip == null) {
       throw new IllegalArgumentException("model stream must not be null");
@@ -202,6 +216,42 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
       out.write(buf, 0, n);
     }
     return new AutoEncoderModel(open(out.toByteArray(), "<stream>"), "<stream>");
+  }
+
+  /**
+   * Builds a model from a compiled H2O deep-learning autoencoder POJO instance, for example
+   * {@code (hex.genmodel.GenModel) Class.forName("my_model").newInstance()}. ae4j does not
+   * depend on h2o-genmodel; the POJO (and genmodel, which it extends) are the caller's.
+   *
+   * <p>Its names, domains, weights, biases, dropout ratios and normalization are read by
+   * reflection and handed to the native core once. The activation is not data in a compiled
+   * POJO, so it is <i>probed</i>: the POJO's own {@code score0} is run on a few deterministic
+   * rows, and the activation whose reconstruction matches is kept. ae4j then scores the model
+   * like its MOJO, not like genmodel's POJO path: the MSE and per-slot errors are computed
+   * (genmodel's POJO path returns {@code mse = -1}); a {@code standardize=false} model scores
+   * (genmodel's POJO throws NullPointerException on every row); an Infinity input gives the
+   * MOJO's result (genmodel's POJO throws); and an ExpRectifier model applies its activation
+   * (H2O's generated {@code score0} applies none, an H2O bug: a POJO computing the identity
+   * network is recognized as ExpRectifier).
+   *
+   * <p>The POJO instance is used only during this call (its {@code score0} under its monitor)
+   * and is not kept. The model is serializable without the POJO class.
+   *
+   * @throws IllegalArgumentException the object is not a POJO of an H2O deep-learning
+   *     autoencoder (the message says what it is, e.g. "a GBM Binomial POJO" or "not an H2O
+   *     POJO: class java.lang.String"), or its {@code score0} matches no single activation
+   */
+  public static AutoEncoderModel fromPojo(Object genModel) {
+    if (genModel instanceof AutoEncoderModel) {
+      return (AutoEncoderModel) genModel;
+    }
+    PojoReflection.Spec spec = PojoReflection.read(genModel);
+    AutoEncoderModel model = new AutoEncoderModel(new Opened(spec.open(), null, spec),
+        "POJO class " + spec.className);
+    spec.activation = model.activation; // serialized with the arrays: no probing when read back
+    spec.probeRows = null;
+    spec.probeOutputs = null;
+    return model;
   }
 
   /** Frees the native model. Idempotent; in-flight calls finish first. */
@@ -222,8 +272,11 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
 
   // ------------------------------------------------------------------------- serialization
 
-  /** Serializes as the MOJO's bytes (see the class comment). */
+  /** Serializes as the model file's bytes or the POJO's arrays (see the class comment). */
   protected Object writeReplace() throws ObjectStreamException {
+    if (pojo != null) {
+      return new SerializedPojo(pojo, source);
+    }
     if (mojoBytes == null) {
       throw new NotSerializableException("ae4j: the model " + source + " was loaded from an unzipped"
           + " MOJO directory and cannot be serialized; load it from the .zip");
@@ -250,6 +303,29 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
         return mojoModel ? new MojoModel(opened, source) : new AutoEncoderModel(opened, source);
       } catch (IOException e) {
         InvalidObjectException ex = new InvalidObjectException("ae4j: cannot load the deserialized model "
+            + source + ": " + e.getMessage());
+        ex.initCause(e);
+        throw ex;
+      }
+    }
+  }
+
+  /** The serialized form of a model built from a compiled POJO: its arrays and activation. */
+  static final class SerializedPojo implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final PojoReflection.Spec spec;
+    private final String source;
+
+    SerializedPojo(PojoReflection.Spec spec, String source) {
+      this.spec = spec;
+      this.source = source;
+    }
+
+    private Object readResolve() throws ObjectStreamException {
+      try {
+        return new AutoEncoderModel(new Opened(spec.open(), null, spec), source);
+      } catch (IllegalArgumentException e) {
+        InvalidObjectException ex = new InvalidObjectException("ae4j: cannot rebuild the deserialized model "
             + source + ": " + e.getMessage());
         ex.initCause(e);
         throw ex;
@@ -348,7 +424,7 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
     return activation;
   }
 
-  /** The H2O version that trained the model, or null if the MOJO does not say. */
+  /** The H2O version that trained the model, or null if the file does not say (a compiled POJO never does). */
   public String getH2OVersion() {
     handle.ensureOpen();
     return h2oVersion;
@@ -366,7 +442,10 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
     return modelId;
   }
 
-  /** The kind of file the model came from ({@code mojo}). */
+  /**
+   * Where the model came from: {@code mojo}, {@code pojo} (a {@code .java} source) or
+   * {@code pojo-class} (a compiled POJO instance).
+   */
   public String getFormat() {
     handle.ensureOpen();
     return format;

@@ -12,7 +12,13 @@ import java.util.List;
  * exceptions, scored by ae4j's native core. Thread-safe; share one wrapper between threads.
  *
  * <p>Serializable, like genmodel's wrapper (for Spark closures and broadcasts): the model travels
- * as its MOJO bytes and is loaded again in the receiving JVM.
+ * as its MOJO bytes (or POJO source, or a compiled POJO's arrays) and is loaded again in the
+ * receiving JVM.
+ *
+ * <p>genmodel's classic POJO program ports by changing the imports alone: {@code GenModel
+ * rawModel = (GenModel) Class.forName(name).newInstance(); EasyPredictModelWrapper model = new
+ * EasyPredictModelWrapper(rawModel);} ({@link #EasyPredictModelWrapper(Object)}; the POJO and
+ * h2o-genmodel stay the program's own dependency).
  *
  * <p>Deliberate differences from genmodel (all documented in {@code java/README.md}):
  * <ul>
@@ -41,6 +47,18 @@ public class EasyPredictModelWrapper implements Serializable {
 
     public Config setModel(AutoEncoderModel value) {
       model = value;
+      return this;
+    }
+
+    /**
+     * genmodel's {@code setModel(GenModel)}: an {@link AutoEncoderModel}, or a compiled H2O
+     * deep-learning autoencoder POJO instance, read once with
+     * {@link AutoEncoderModel#fromPojo(Object)}.
+     *
+     * @throws IllegalArgumentException not such a POJO (the message says what it is)
+     */
+    public Config setModel(Object value) {
+      model = value == null ? null : AutoEncoderModel.fromPojo(value);
       return this;
     }
 
@@ -82,6 +100,27 @@ public class EasyPredictModelWrapper implements Serializable {
   /** Wraps a model with the default configuration (unknown levels and invalid numbers throw). */
   public EasyPredictModelWrapper(AutoEncoderModel model) {
     this(new Config().setModel(model));
+  }
+
+  /**
+   * genmodel's {@code new EasyPredictModelWrapper(GenModel)} for a compiled POJO: wraps
+   * {@link AutoEncoderModel#fromPojo(Object) AutoEncoderModel.fromPojo(pojo)} with the default
+   * configuration. Takes {@code Object} because ae4j does not depend on h2o-genmodel; an
+   * {@link AutoEncoderModel} or a {@link Config} given as an {@code Object} is used as such.
+   *
+   * @throws IllegalArgumentException not a POJO of an H2O deep-learning autoencoder (the
+   *     message says what it is, e.g. "a GBM Binomial POJO" or "not an H2O POJO: class
+   *     java.lang.String")
+   */
+  public EasyPredictModelWrapper(Object pojo) {
+    this(pojo instanceof Config ? (Config) pojo : new Config().setModel(checkNotNull(pojo)));
+  }
+
+  private static Object checkNotNull(Object pojo) {
+    if (pojo == null) {
+      throw new IllegalArgumentException("EasyPredictModelWrapper needs a model, not null");
+    }
+    return pojo;
   }
 
   /**

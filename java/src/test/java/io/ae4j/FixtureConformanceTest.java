@@ -38,27 +38,51 @@ import org.junit.runners.Parameterized;
  *       ours equals the row with that value as a Double.</li>
  * </ul>
  * Where the server scored the row, our per-slot squared errors equal its per-feature SE.
+ *
+ * <p>Each case runs three times, once per way to load the model: its MOJO, its POJO's
+ * {@code .java} source, and its compiled POJO instance ({@link AutoEncoderModel#fromPojo}; the
+ * fixture POJOs are compiled by the build). The case files' genmodel numbers come from the MOJO;
+ * the POJO routes must give them too, including where genmodel's own POJO path does not
+ * ({@code mse} -1, standardize=false, ExpRectifier).
  */
 @RunWith(Parameterized.class)
 public class FixtureConformanceTest {
   private static final Pattern NUMBER_TYPE =
       Pattern.compile("Unexpected object type java\\.lang\\.(Integer|Long|Float|Short|Byte) for numeric column (.*)");
 
-  @Parameterized.Parameters(name = "{0}")
+  /** The ways to load a fixture model. */
+  static final String[] ROUTES = {"mojo", "pojo", "pojo-class"};
+
+  @Parameterized.Parameters(name = "{0} [{2}]")
   public static Collection<Object[]> cases() {
     List<Object[]> out = new ArrayList<Object[]>();
     for (File f : Fixtures.caseFiles()) {
-      out.add(new Object[] {f.getName().replace(".json", ""), f});
+      for (String route : ROUTES) {
+        out.add(new Object[] {f.getName().replace(".json", ""), f, route});
+      }
     }
     return out;
   }
 
   private final String name;
   private final File file;
+  private final String route;
 
-  public FixtureConformanceTest(String name, File file) {
-    this.name = name;
+  public FixtureConformanceTest(String name, File file, String route) {
+    this.name = name + " [" + route + "]";
     this.file = file;
+    this.route = route;
+  }
+
+  /** The case's model, loaded by {@code route}. */
+  static AutoEncoderModel load(JsonObject c, String route) throws Exception {
+    if (route.equals("mojo")) {
+      return MojoModel.load(Fixtures.model(c).getPath());
+    }
+    if (route.equals("pojo")) {
+      return AutoEncoderModel.load(Fixtures.pojo(c).toPath());
+    }
+    return AutoEncoderModel.fromPojo(Fixtures.pojoInstance(c));
   }
 
   @Test
@@ -68,8 +92,8 @@ public class FixtureConformanceTest {
     int checked = 0;
     int deliberate = 0;
     int serverChecked = 0;
-    try (MojoModel model = MojoModel.load(Fixtures.model(c).getPath())) {
-      checkMetadata(c, model);
+    try (AutoEncoderModel model = load(c, route)) {
+      checkMetadata(c, model, route);
       EasyPredictModelWrapper[] wrappers = new EasyPredictModelWrapper[4];
       for (int k = 0; k < 4; k++) {
         wrappers[k] = new EasyPredictModelWrapper(new EasyPredictModelWrapper.Config()
@@ -203,7 +227,8 @@ public class FixtureConformanceTest {
     }
   }
 
-  private static void checkMetadata(JsonObject c, AutoEncoderModel model) {
+  private static void checkMetadata(JsonObject c, AutoEncoderModel model, String route) {
+    assertEquals(route, model.getFormat());
     assertArrayEquals(Fixtures.strings(c.getAsJsonArray("columns")), model.getNames());
     JsonArray domains = c.getAsJsonArray("domains");
     for (int i = 0; i < domains.size(); i++) {
@@ -220,7 +245,8 @@ public class FixtureConformanceTest {
     int[] sizes = model.getLayerSizes();
     assertEquals(slots.length, sizes[0]);
     assertEquals(slots.length, sizes[sizes.length - 1]);
-    assertEquals(c.get("h2o_version").getAsString(), model.getH2OVersion());
+    // a compiled POJO does not carry the version (only its source's header comment does)
+    assertEquals(route.equals("pojo-class") ? null : c.get("h2o_version").getAsString(), model.getH2OVersion());
     assertEquals(c.getAsJsonObject("params").get("activation").getAsString(), model.getActivation());
   }
 

@@ -61,6 +61,19 @@ final class Fixtures {
     return new File(dir(), c.get("mojo").getAsString());
   }
 
+  /** The case's POJO source, {@code models/<name>.java}. */
+  static File pojo(JsonObject c) {
+    return new File(dir(), c.get("pojo").getAsString());
+  }
+
+  /**
+   * A new instance of the case's compiled POJO (class {@code <name>}, compiled by the build into
+   * the test class path), as genmodel's classic program makes one.
+   */
+  static Object pojoInstance(JsonObject c) throws ReflectiveOperationException {
+    return Class.forName(c.get("name").getAsString()).getDeclaredConstructor().newInstance();
+  }
+
   /** A fixture double: a JSON number, or "NaN" / "Infinity" / "-Infinity". */
   static double d(JsonElement e) {
     JsonPrimitive p = e.getAsJsonPrimitive();

@@ -12,11 +12,27 @@ package io.ae4j.internal;
 public final class Native {
   private Native() {}
 
-  /** Reads a MOJO zip; returns a handle. */
+  /** Reads a MOJO zip or a POJO's {@code .java} source (told apart by content or name); returns a handle. */
   public static native long load(byte[] mojoZip, String name) throws java.io.IOException;
 
-  /** Reads a MOJO zip file or an unzipped MOJO directory; returns a handle. */
+  /** Reads a MOJO zip file, an unzipped MOJO directory or a POJO {@code .java} file; returns a handle. */
   public static native long loadPath(String path) throws java.io.IOException;
+
+  /**
+   * Builds a model from the arrays of a compiled POJO (read by reflection), in one call; returns
+   * a handle. {@code domainSizes[i]} is column i's level count (-1 for a numeric) and
+   * {@code levels} holds every categorical's levels one after the other; {@code weights} and
+   * {@code biases} hold layers 1.. of {@code WEIGHT} / {@code BIAS} one after the other. With
+   * {@code activation} null, the activation is the one whose reconstruction of
+   * {@code probeRows} matches {@code probeOutputs} (the POJO's own {@code score0} outputs).
+   * {@code hiddenDropoutRatios}, {@code normMul} and {@code normSub} may be null.
+   *
+   * @throws IllegalArgumentException inconsistent arrays, or no single activation matches
+   */
+  public static native long fromPojoArrays(String className, String[] names, int[] domainSizes,
+      String[] levels, int[] catOffsets, int[] neurons, float[] weights, double[] biases,
+      double[] hiddenDropoutRatios, double[] normMul, double[] normSub, String activation,
+      double[] probeRows, double[] probeOutputs);
 
   /** Frees a handle (0 is ignored). Only {@link NativeHandle} calls this, once. */
   static native void free(long handle);
