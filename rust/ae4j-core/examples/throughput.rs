@@ -44,36 +44,47 @@ fn main() {
 
     let mut scratch = Scratch::new(&model);
     let (mut rec, mut se) = (vec![0.0; model.n_slots()], vec![0.0; model.n_slots()]);
-    let single = time(seconds, n, || {
-        let mut s = 0.0;
-        for row in batch.rows() {
-            s += model
-                .score_into(
-                    row.as_slice().expect("contiguous"),
-                    &mut scratch,
-                    &mut rec,
-                    &mut se,
-                )
-                .expect("scores");
-        }
-        s
-    });
+    // `AE4J_ONLY=batch` (or `single`) times one path only, e.g. under `perf stat`.
+    let only = std::env::var("AE4J_ONLY").unwrap_or_default();
+    let skip = |path: &str| !only.is_empty() && only != path;
+    let single = if skip("single") {
+        f64::NAN
+    } else {
+        time(seconds, n, || {
+            let mut s = 0.0;
+            for row in batch.rows() {
+                s += model
+                    .score_into(
+                        row.as_slice().expect("contiguous"),
+                        &mut scratch,
+                        &mut rec,
+                        &mut se,
+                    )
+                    .expect("scores");
+            }
+            s
+        })
+    };
     let (mut brec, mut bse, mut bmse) = (
         Array2::zeros((n, model.n_slots())),
         Array2::zeros((n, model.n_slots())),
         Array1::zeros(n),
     );
-    let batched = time(seconds, n, || {
-        model
-            .score_batch_into(
-                batch.view(),
-                brec.view_mut(),
-                bse.view_mut(),
-                bmse.view_mut(),
-            )
-            .expect("scores");
-        bmse.sum()
-    });
+    let batched = if skip("batch") {
+        f64::NAN
+    } else {
+        time(seconds, n, || {
+            model
+                .score_batch_into(
+                    batch.view(),
+                    brec.view_mut(),
+                    bse.view_mut(),
+                    bmse.view_mut(),
+                )
+                .expect("scores");
+            bmse.sum()
+        })
+    };
     println!(
         "model {name} layers {:?} flops_per_row {}",
         model.layer_sizes(),

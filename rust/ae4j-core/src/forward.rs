@@ -46,10 +46,26 @@ pub fn layer_forward_with(
         .weights
         .as_slice()
         .expect("layer weights are built in standard (row-major) layout");
-    kernel::gemv(kernel, weights, layer.bias.as_slice().expect("contiguous bias"), x, y);
-    activation.apply(y);
-    if let Some(scale) = layer.dropout_scale {
-        y.iter_mut().for_each(|v| *v *= scale);
+    kernel::gemv(
+        kernel,
+        weights,
+        layer.bias.as_slice().expect("contiguous bias"),
+        x,
+        y,
+    );
+    activate(kernel, activation, y, layer.dropout_scale);
+}
+
+/// The activation, then the dropout scale of a hidden layer: genmodel's formulas, bit for bit.
+fn activate(kernel: Kernel, activation: Activation, y: &mut [f64], scale: Option<f64>) {
+    match activation {
+        Activation::Tanh | Activation::TanhWithDropout => kernel::tanh_scaled(kernel, y, scale),
+        _ => {
+            activation.apply(y);
+            if let Some(scale) = scale {
+                y.iter_mut().for_each(|v| *v *= scale);
+            }
+        }
     }
 }
 
@@ -140,10 +156,7 @@ impl Model {
             let bias = layer.bias.as_slice().expect("contiguous bias");
             let y = &mut rest[0];
             kernel::block(kernel, weights, bias, layer.weights.ncols(), &done[i], y);
-            self.activation.apply(y);
-            if let Some(scale) = layer.dropout_scale {
-                y.iter_mut().for_each(|v| *v *= scale);
-            }
+            activate(kernel, self.activation, y, layer.dropout_scale);
         }
     }
 }

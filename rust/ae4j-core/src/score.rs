@@ -177,7 +177,11 @@ impl Model {
         ShapeError::check("error rows", rows, squared_errors.nrows())?;
         ShapeError::check("mse values", rows, mse.len())?;
         ShapeError::check("row", self.n_features(), raw.ncols())?;
-        ShapeError::check("reconstruction columns", self.n_slots(), reconstructed.ncols())?;
+        ShapeError::check(
+            "reconstruction columns",
+            self.n_slots(),
+            reconstructed.ncols(),
+        )?;
         ShapeError::check("error columns", self.n_slots(), squared_errors.ncols())?;
         if !scratch.fits(self) {
             *scratch = BatchScratch::new(self);
@@ -188,7 +192,11 @@ impl Model {
         while start < rows {
             let m = RB.min(rows - start);
             // Expand each row and scatter it into the transposed block; pad with zero rows.
-            let BatchScratch { acts, row, raw: raw_buf } = &mut *scratch;
+            let BatchScratch {
+                acts,
+                row,
+                raw: raw_buf,
+            } = &mut *scratch;
             for r in 0..RB {
                 if r < m {
                     let raw_r = raw.row(start + r);
@@ -196,7 +204,10 @@ impl Model {
                     let raw_slice = match raw_r.as_slice() {
                         Some(s) => s,
                         None => {
-                            raw_buf.iter_mut().zip(raw_r.iter()).for_each(|(d, s)| *d = *s);
+                            raw_buf
+                                .iter_mut()
+                                .zip(raw_r.iter())
+                                .for_each(|(d, s)| *d = *s);
                             &raw_buf[..]
                         }
                     };
