@@ -279,7 +279,9 @@ pub fn score_batch(
         let se_v =
             ArrayViewMut2::from_shape((m, ns), &mut *se_c).map_err(|e| illegal(e.to_string()))?;
         let mse_v = ArrayViewMut1::from(&mut *mse_c);
-        model.score_batch_into(raw_v, rec_v, se_v, mse_v)?;
+        with_work(model, |w| {
+            model.score_batch_with(raw_v, rec_v, se_v, mse_v, w.batch_scratch(model))
+        })?;
         reconstructed.set_region(env, jsize(start * ns, "output offset")?, rec_c)?;
         squared_errors.set_region(env, jsize(start * ns, "output offset")?, se_c)?;
         mse.set_region(env, jsize(start, "mse offset")?, mse_c)?;

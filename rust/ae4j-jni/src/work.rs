@@ -5,6 +5,7 @@
 
 use std::cell::RefCell;
 
+use ae4j_core::forward::BatchScratch;
 use ae4j_core::{Model, Scratch};
 
 const MODELS_PER_THREAD: usize = 4;
@@ -15,6 +16,8 @@ pub struct Work {
     pub raw: Vec<f64>,
     pub reconstructed: Vec<f64>,
     pub squared_errors: Vec<f64>,
+    /// Block buffers of the batch path, made on this thread's first batch for the model.
+    batch: Option<BatchScratch>,
 }
 
 impl Work {
@@ -25,7 +28,13 @@ impl Work {
             raw: vec![0.0; model.n_features()],
             reconstructed: vec![0.0; model.n_slots()],
             squared_errors: vec![0.0; model.n_slots()],
+            batch: None,
         }
+    }
+
+    /// The batch path's working memory for `model` (the core re-sizes one that does not fit).
+    pub fn batch_scratch(&mut self, model: &Model) -> &mut BatchScratch {
+        self.batch.get_or_insert_with(|| BatchScratch::new(model))
     }
 
     fn fit(&mut self, model: &Model) {
