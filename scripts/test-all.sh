@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of ae4j: the Rust workspace (core, CLI, JNI crate) and the Gradle build
-# (JNI library, Java package, JUnit under -Xcheck:jni, jar, quick start). Installs Gradle from
+# (JNI library, Java package, JUnit under -Xcheck:jni, jar, quick start), then the live
+# `ae4j import-h2o` test against H2O 3.46.0.12 (tests/import/run_live.sh). Installs Gradle from
 # Debian's packages when it is missing (the only Gradle this build environment can reach).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,3 +29,6 @@ cargo test --workspace --locked
 
 echo "== Java: gradle build (JNI library, JUnit with -Xcheck:jni, jar, quick start)"
 gradle build --console=plain --no-daemon
+
+echo "== Live: ae4j import-h2o against a real H2O 3.46.0.12 on 127.0.0.1 (tests/import/run_live.sh)"
+bash tests/import/run_live.sh
