@@ -134,12 +134,18 @@ public class LifetimeAndBoundaryTest {
   }
 
   @Test
-  public void aPojoSourceIsRefusedWithAClearMessage() {
+  public void aPojoSourceLoadsAndABrokenOneGivesIOExceptionWithItsLine() throws IOException {
+    File source = new File(synthTanh.getParentFile(), "synth_tanh.java");
+    try (AutoEncoderModel m = AutoEncoderModel.load(source.getPath())) {
+      assertEquals("pojo", m.getFormat());
+      assertEquals("Tanh", m.getActivation());
+    }
+    byte[] src = java.nio.file.Files.readAllBytes(source.toPath());
     try {
-      MojoModel.load(new File(synthTanh.getParentFile(), "synth_tanh.java").getPath());
-      fail("loaded a POJO");
+      AutoEncoderModel.load(Arrays.copyOf(src, src.length / 2), "half.java");
+      fail("loaded a truncated POJO source");
     } catch (IOException e) {
-      assertTrue(e.getMessage(), e.getMessage().contains("POJO"));
+      assertTrue(e.getMessage(), e.getMessage().startsWith("half.java: line "));
     }
   }
 
