@@ -75,17 +75,22 @@ pub struct Imported {
 
 pub fn import(server: &Server, model_id: &str) -> Result<Imported> {
     let cloud = server.get_json("/3/Cloud?skip_ticks=true")?;
-    let h2o_version = cloud.get("version").and_then(Value::as_str).map(str::to_string);
+    let h2o_version = cloud
+        .get("version")
+        .and_then(Value::as_str)
+        .map(str::to_string);
 
     let path = format!("/3/Models/{}", encode(model_id));
-    let body = server.get_text(&path).map_err(|e| match e.downcast_ref::<HttpError>() {
-        Some(h) if h.status == 404 => anyhow!(
-            "H2O at {} has no model '{model_id}' (HTTP 404: {})",
-            server.display,
-            h.message
-        ),
-        _ => e,
-    })?;
+    let body = server
+        .get_text(&path)
+        .map_err(|e| match e.downcast_ref::<HttpError>() {
+            Some(h) if h.status == 404 => anyhow!(
+                "H2O at {} has no model '{model_id}' (HTTP 404: {})",
+                server.display,
+                h.message
+            ),
+            _ => e,
+        })?;
     let json: Value = serde_json::from_str(&body)
         .with_context(|| format!("GET {path}: the response is not JSON"))?;
     let m = json
@@ -96,13 +101,15 @@ pub fn import(server: &Server, model_id: &str) -> Result<Imported> {
 
     let mut weights = Vec::new();
     let mut biases = Vec::new();
-    for (i, (wkey, bkey)) in spec_parts.weight_keys.iter().zip(&spec_parts.bias_keys).enumerate() {
+    for (i, (wkey, bkey)) in spec_parts
+        .weight_keys
+        .iter()
+        .zip(&spec_parts.bias_keys)
+        .enumerate()
+    {
         let w = server.frame(wkey)?;
         let b = server.frame(bkey)?;
-        let (rows, cols) = (
-            spec_parts.sizes[i + 1],
-            spec_parts.sizes[i],
-        );
+        let (rows, cols) = (spec_parts.sizes[i + 1], spec_parts.sizes[i]);
         if w.len() != rows || w.iter().any(|r| r.len() != cols) {
             bail!(
                 "weight frame '{wkey}' is {} x {}, expected {rows} x {cols} for layer {i} of {:?}",
@@ -178,12 +185,21 @@ impl Parts {
         if algo != "deeplearning" {
             bail!("model '{id}' is a '{algo}' model; ae4j imports H2O deep-learning autoencoders only");
         }
-        let params = Params(m.get("parameters").and_then(Value::as_array).ok_or_else(|| anyhow!("model '{id}': no parameters in H2O's answer"))?);
+        let params = Params(
+            m.get("parameters")
+                .and_then(Value::as_array)
+                .ok_or_else(|| anyhow!("model '{id}': no parameters in H2O's answer"))?,
+        );
         let out = m
             .get("output")
             .ok_or_else(|| anyhow!("model '{id}': no output in H2O's answer"))?;
-        let category = out.get("model_category").and_then(Value::as_str).unwrap_or("?");
-        if category != "AutoEncoder" || params.get("autoencoder").and_then(Value::as_bool) != Some(true) {
+        let category = out
+            .get("model_category")
+            .and_then(Value::as_str)
+            .unwrap_or("?");
+        if category != "AutoEncoder"
+            || params.get("autoencoder").and_then(Value::as_bool) != Some(true)
+        {
             bail!("model '{id}' is a supervised deep-learning model (category {category}); ae4j imports autoencoders (trained with autoencoder=True) only");
         }
         let keys = |field: &str| -> Vec<String> {
@@ -205,7 +221,11 @@ impl Parts {
             );
         }
         if weight_keys.len() != bias_keys.len() {
-            bail!("model '{id}': {} weight frames but {} bias frames", weight_keys.len(), bias_keys.len());
+            bail!(
+                "model '{id}': {} weight frames but {} bias frames",
+                weight_keys.len(),
+                bias_keys.len()
+            );
         }
         let encoding = params.str("categorical_encoding").unwrap_or("AUTO");
         if !matches!(encoding, "AUTO" | "OneHotInternal") {
@@ -224,12 +244,21 @@ impl Parts {
             .and_then(Value::as_array)
             .ok_or_else(|| anyhow!("model '{id}': no output.domains"))?;
         if domains_json.len() != names.len() {
-            bail!("model '{id}': {} names but {} domains", names.len(), domains_json.len());
+            bail!(
+                "model '{id}': {} names but {} domains",
+                names.len(),
+                domains_json.len()
+            );
         }
-        let special: Vec<String> = ["weights_column", "offset_column", "fold_column", "response_column"]
-            .iter()
-            .filter_map(|p| params.column(p))
-            .collect();
+        let special: Vec<String> = [
+            "weights_column",
+            "offset_column",
+            "fold_column",
+            "response_column",
+        ]
+        .iter()
+        .filter_map(|p| params.column(p))
+        .collect();
         let mut columns = Vec::new();
         let mut domains = Vec::new();
         for (name, d) in names.into_iter().zip(domains_json) {
@@ -250,7 +279,9 @@ impl Parts {
                 .iter()
                 .map(|v| v.as_u64().map(|x| x as usize))
                 .collect::<Option<_>>()
-                .ok_or_else(|| anyhow!("model '{id}': output.catoffsets is not a list of counts"))?,
+                .ok_or_else(|| {
+                    anyhow!("model '{id}': output.catoffsets is not a list of counts")
+                })?,
             // Older servers: every level plus the NA slot, as DataInfo lays them out.
             _ => std::iter::once(0)
                 .chain(domains.iter().flatten().scan(0, |acc, d| {
@@ -261,13 +292,17 @@ impl Parts {
         };
         let expanded = cat_offsets.last().copied().unwrap_or(0) + nums;
 
-        let (norm_mul, norm_sub) = if params.get("standardize").and_then(Value::as_bool) == Some(false) {
+        let (norm_mul, norm_sub) = if params.get("standardize").and_then(Value::as_bool)
+            == Some(false)
+        {
             (None, None)
         } else {
             let arr = |f: &str| -> Result<Option<Vec<f64>>> {
                 match out.get(f) {
                     None | Some(Value::Null) => Ok(None),
-                    Some(v) => Ok(Some(f64_array(v).ok_or_else(|| anyhow!("model '{id}': output.{f} is not a list of numbers"))?)),
+                    Some(v) => Ok(Some(f64_array(v).ok_or_else(|| {
+                        anyhow!("model '{id}': output.{f} is not a list of numbers")
+                    })?)),
                 }
             };
             let (mul, sub) = (arr("normmul")?, arr("normsub")?);
@@ -287,7 +322,11 @@ impl Parts {
             _ => bail!("model '{id}': no parameter 'hidden'"),
         };
         if hidden.len() + 1 != weight_keys.len() {
-            bail!("model '{id}': hidden = {hidden:?} means {} layers, but H2O lists {} weight frames", hidden.len() + 1, weight_keys.len());
+            bail!(
+                "model '{id}': hidden = {hidden:?} means {} layers, but H2O lists {} weight frames",
+                hidden.len() + 1,
+                weight_keys.len()
+            );
         }
         let mut sizes = vec![expanded];
         sizes.extend(&hidden);
@@ -297,11 +336,16 @@ impl Parts {
         // activations when not given, zeros otherwise.
         let dropout = match params.get("hidden_dropout_ratios") {
             Some(Value::Array(a)) if !a.is_empty() => f64_array(&Value::Array(a.clone()))
-                .ok_or_else(|| anyhow!("model '{id}': hidden_dropout_ratios is not a list of numbers"))?,
+                .ok_or_else(|| {
+                    anyhow!("model '{id}': hidden_dropout_ratios is not a list of numbers")
+                })?,
             _ if activation.has_dropout() => vec![0.5; hidden.len()],
             _ => vec![0.0; hidden.len()],
         };
-        let mean_imputation = params.str("missing_values_handling").unwrap_or("MeanImputation") == "MeanImputation";
+        let mean_imputation = params
+            .str("missing_values_handling")
+            .unwrap_or("MeanImputation")
+            == "MeanImputation";
         let distribution = params.str("distribution").map(str::to_string);
         Ok(Parts {
             columns,
@@ -339,7 +383,10 @@ impl Params<'_> {
     fn column(&self, name: &str) -> Option<String> {
         match self.get(name)? {
             Value::String(s) => Some(s.clone()),
-            Value::Object(o) => o.get("column_name").and_then(Value::as_str).map(str::to_string),
+            Value::Object(o) => o
+                .get("column_name")
+                .and_then(Value::as_str)
+                .map(str::to_string),
             _ => None,
         }
     }
@@ -473,7 +520,10 @@ impl Server {
 
     /// A frame's numbers, row by row (downloaded as CSV with hex doubles).
     pub fn frame(&self, key: &str) -> Result<Vec<Vec<f64>>> {
-        let path = format!("/3/DownloadDataset?frame_id={}&hex_string=true", encode(key));
+        let path = format!(
+            "/3/DownloadDataset?frame_id={}&hex_string=true",
+            encode(key)
+        );
         let text = self.get_text(&path).map_err(|e| match e.downcast_ref::<HttpError>() {
             Some(h) if h.status == 404 => anyhow!("H2O no longer has frame '{key}' (HTTP 404), which holds weights or biases of the model; was it removed? Retrain with export_weights_and_biases=True"),
             _ => e.context(format!("downloading frame '{key}'")),
@@ -506,8 +556,14 @@ impl Server {
             .with_context(|| format!("{}: cannot resolve {}", what(), self.host))?
             .next()
             .ok_or_else(|| anyhow!("{}: cannot resolve {}", what(), self.host))?;
-        let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(10))
-            .with_context(|| format!("{}: cannot connect to H2O (is the cluster running at {}?)", what(), self.display))?;
+        let mut stream =
+            TcpStream::connect_timeout(&addr, Duration::from_secs(10)).with_context(|| {
+                format!(
+                    "{}: cannot connect to H2O (is the cluster running at {}?)",
+                    what(),
+                    self.display
+                )
+            })?;
         stream.set_read_timeout(Some(self.timeout))?;
         stream.set_write_timeout(Some(self.timeout))?;
         let mut req = format!(
@@ -528,7 +584,8 @@ impl Server {
             .read_to_end(&mut raw)
             .with_context(|| format!("{}: reading the response", what()))?;
         let (status, body) = parse_response(&raw).with_context(what)?;
-        let body = String::from_utf8(body).map_err(|_| anyhow!("{}: the response is not UTF-8", what()))?;
+        let body = String::from_utf8(body)
+            .map_err(|_| anyhow!("{}: the response is not UTF-8", what()))?;
         if status != 200 {
             let message = serde_json::from_str::<Value>(&body)
                 .ok()
@@ -646,17 +703,31 @@ mod tests {
 
     #[test]
     fn helpers() {
-        assert_eq!(base64("Aladdin:open sesame"), "QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
+        assert_eq!(
+            base64("Aladdin:open sesame"),
+            "QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
+        );
         assert_eq!(base64("ab"), "YWI=");
         assert_eq!(encode("a b/c.d"), "a%20b%2Fc.d");
         assert_eq!(iso_instant(1795573775348), "2026-11-25T02:29:35.348Z");
         assert_eq!(iso_instant(0), "1970-01-01T00:00:00.000Z");
-        assert_eq!(dechunk(b"3\r\nabc\r\n2;x=y\r\nde\r\n0\r\n\r\n").unwrap(), b"abcde");
+        assert_eq!(
+            dechunk(b"3\r\nabc\r\n2;x=y\r\nde\r\n0\r\n\r\n").unwrap(),
+            b"abcde"
+        );
         let s = Server::parse("http://u%40x:p@h:1234/ctx/", Duration::from_secs(1)).unwrap();
-        assert_eq!((s.host.as_str(), s.port, s.prefix.as_str()), ("h", 1234, "/ctx"));
+        assert_eq!(
+            (s.host.as_str(), s.port, s.prefix.as_str()),
+            ("h", 1234, "/ctx")
+        );
         assert_eq!(s.auth.as_deref(), Some(base64("u@x:p").as_str()));
         assert_eq!(s.display, "http://h:1234/ctx");
         assert!(Server::parse("https://h", Duration::from_secs(1)).is_err());
-        assert_eq!(Server::parse("localhost", Duration::from_secs(1)).unwrap().port, 54321);
+        assert_eq!(
+            Server::parse("localhost", Duration::from_secs(1))
+                .unwrap()
+                .port,
+            54321
+        );
     }
 }

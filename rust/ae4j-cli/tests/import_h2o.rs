@@ -140,9 +140,10 @@ fn zip_entries(bytes: &[u8]) -> HashMap<String, String> {
 }
 
 fn models(version: &str) -> Vec<String> {
-    let routes: Value =
-        serde_json::from_str(&std::fs::read_to_string(rest_dir(version).join("routes.json")).unwrap())
-            .unwrap();
+    let routes: Value = serde_json::from_str(
+        &std::fs::read_to_string(rest_dir(version).join("routes.json")).unwrap(),
+    )
+    .unwrap();
     routes["models"]
         .as_array()
         .unwrap()
@@ -253,7 +254,10 @@ fn import_error(version: &str, model: &str, overrides: &[(&str, &str)]) -> Strin
 fn clear_errors() {
     let e = import_error("3.46.0.12", "ae_noweights", &[]);
     assert!(e.contains("without export_weights_and_biases=True"), "{e}");
-    assert!(e.contains("Retrain it with export_weights_and_biases=True"), "{e}");
+    assert!(
+        e.contains("Retrain it with export_weights_and_biases=True"),
+        "{e}"
+    );
     let e = import_error("3.46.0.12", "gbm_score", &[]);
     assert!(e.contains("is a 'gbm' model"), "{e}");
     let e = import_error("3.46.0.12", "dl_supervised", &[]);
@@ -273,7 +277,11 @@ fn clear_errors() {
     assert!(e.contains("is not a float32 value"), "{e}");
 
     // No server.
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let o = ae4j(&[
         "import-h2o",
         "--url",
@@ -284,5 +292,8 @@ fn clear_errors() {
         tmp().join("none.zip").to_str().unwrap(),
     ]);
     let e = String::from_utf8_lossy(&o.stderr);
-    assert!(!o.status.success() && e.contains("cannot connect to H2O"), "{e}");
+    assert!(
+        !o.status.success() && e.contains("cannot connect to H2O"),
+        "{e}"
+    );
 }

@@ -101,7 +101,10 @@ pub fn model_ini(spec: &ModelSpec, extras: &MojoExtras) -> Result<String, ModelE
         let _ = writeln!(s, "{k} = {v}");
     };
     // AbstractMojoWriter.addCommonModelInfo, in its order.
-    kv("h2o_version", spec.info.h2o_version.as_deref().unwrap_or("unknown"));
+    kv(
+        "h2o_version",
+        spec.info.h2o_version.as_deref().unwrap_or("unknown"),
+    );
     kv("mojo_version", "1.10");
     kv("license", "Apache License Version 2.0");
     kv("algo", "deeplearning");
@@ -140,7 +143,10 @@ pub fn model_ini(spec: &ModelSpec, extras: &MojoExtras) -> Result<String, ModelE
         "distribution",
         extras.distribution.as_deref().unwrap_or("gaussian"),
     );
-    kv("mean_imputation", if mean_imputation { "true" } else { "false" });
+    kv(
+        "mean_imputation",
+        if mean_imputation { "true" } else { "false" },
+    );
     if mean_imputation && cats > 0 {
         // DataInfo.catNAFill() for deep learning: the NA slot's index within each column.
         let modes: Vec<usize> = spec
@@ -243,7 +249,13 @@ pub fn java_float(x: f32) -> String {
     if x.is_nan() {
         return "NaN".into();
     }
-    java_style(format!("{x:e}"), x.is_infinite(), x < 0.0, x == 0.0, (x as f64).abs())
+    java_style(
+        format!("{x:e}"),
+        x.is_infinite(),
+        x < 0.0,
+        x == 0.0,
+        (x as f64).abs(),
+    )
 }
 
 /// `Double.toString` (shortest digits that identify the double).
@@ -251,7 +263,13 @@ pub fn java_double(x: f64) -> String {
     if x.is_nan() {
         return "NaN".into();
     }
-    java_style(format!("{x:e}"), x.is_infinite(), x < 0.0, x == 0.0, x.abs())
+    java_style(
+        format!("{x:e}"),
+        x.is_infinite(),
+        x < 0.0,
+        x == 0.0,
+        x.abs(),
+    )
 }
 
 /// Java's layout of a shortest-digits scientific text (`-1.2345e-5` from Rust's `{:e}`): plain
@@ -272,7 +290,10 @@ fn java_style(sci: String, infinite: bool, negative: bool, zero: bool, abs: f64)
         if point <= 0 {
             format!("{sign}0.{}{digits}", "0".repeat((-point) as usize))
         } else if point as usize >= digits.len() {
-            format!("{sign}{digits}{}.0", "0".repeat(point as usize - digits.len()))
+            format!(
+                "{sign}{digits}{}.0",
+                "0".repeat(point as usize - digits.len())
+            )
         } else {
             let (int, frac) = digits.split_at(point as usize);
             format!("{sign}{int}.{frac}")

@@ -14,10 +14,14 @@ fn same_spec(a: &ModelSpec, b: &ModelSpec, what: &str) {
     assert_eq!(a.activation, b.activation, "{what}: activation");
     assert_eq!(a.layer_sizes, b.layer_sizes, "{what}: sizes");
     let bits32 = |v: &[Vec<f32>]| -> Vec<Vec<u32>> {
-        v.iter().map(|l| l.iter().map(|x| x.to_bits()).collect()).collect()
+        v.iter()
+            .map(|l| l.iter().map(|x| x.to_bits()).collect())
+            .collect()
     };
     let bits64 = |v: &[Vec<f64>]| -> Vec<Vec<u64>> {
-        v.iter().map(|l| l.iter().map(|x| x.to_bits()).collect()).collect()
+        v.iter()
+            .map(|l| l.iter().map(|x| x.to_bits()).collect())
+            .collect()
     };
     assert_eq!(bits32(&a.weights), bits32(&b.weights), "{what}: weights");
     assert_eq!(bits64(&a.biases), bits64(&b.biases), "{what}: biases");
@@ -28,7 +32,10 @@ fn same_spec(a: &ModelSpec, b: &ModelSpec, what: &str) {
         a.hidden_dropout_ratios, b.hidden_dropout_ratios,
         "{what}: dropout"
     );
-    assert_eq!(a.info.h2o_version, b.info.h2o_version, "{what}: h2o_version");
+    assert_eq!(
+        a.info.h2o_version, b.info.h2o_version,
+        "{what}: h2o_version"
+    );
     assert_eq!(a.info.model_id, b.info.model_id, "{what}: uuid");
 }
 
@@ -76,7 +83,12 @@ fn every_fixture_round_trips_exactly() {
             );
         }
         let section = |t: &str| t[t.find("[columns]").unwrap()..].to_string();
-        assert_eq!(section(&written_ini), section(&original_ini), "{}", case.name);
+        assert_eq!(
+            section(&written_ini),
+            section(&original_ini),
+            "{}",
+            case.name
+        );
 
         let a = read_mojo_bytes(&bytes, &case.mojo).unwrap();
         let b = read_mojo_bytes(&written, "written").unwrap();
