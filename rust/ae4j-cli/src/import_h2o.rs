@@ -10,10 +10,9 @@
 //! - `/3/DownloadDataset?frame_id=<key>&hex_string=true`, per weight and bias frame: its CSV with
 //!   every double as Java's `Double.toHexString`, so nothing is lost in printing.
 //!
-//! HTTP/1.1 over `std::net` (plain `http://`; credentials as `http://user:password@host:port`).
+//! The HTTP client is [`crate::h2o_rest`] (http or https; credentials as
+//! `http://user:password@host:port`).
 
-use std::io::{Read, Write};
-use std::net::{TcpStream, ToSocketAddrs};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -23,6 +22,8 @@ use ae4j_core::{Activation, ModelInfo, ModelSpec};
 use anyhow::{anyhow, bail, Context, Result};
 use clap::Args;
 use serde_json::Value;
+
+use crate::h2o_rest::{encode, HttpError, Server};
 
 #[derive(Args)]
 pub struct ImportH2oArgs {
@@ -433,301 +434,13 @@ fn iso_instant(ms: i64) -> String {
     )
 }
 
-/// Percent-encoding of a URL path segment or query value (RFC 3986 unreserved kept).
-fn encode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// An HTTP error answer from H2O, with H2O's own message when it sent one.
-#[derive(Debug)]
-pub struct HttpError {
-    pub status: u16,
-    pub message: String,
-}
-
-impl std::fmt::Display for HttpError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "HTTP {}: {}", self.status, self.message)
-    }
-}
-
-impl std::error::Error for HttpError {}
-
-/// An H2O server's REST endpoint.
-pub struct Server {
-    host: String,
-    port: u16,
-    prefix: String,
-    auth: Option<String>,
-    timeout: Duration,
-    /// The URL without credentials, for messages.
-    pub display: String,
-}
-
-impl Server {
-    pub fn parse(url: &str, timeout: Duration) -> Result<Server> {
-        let rest = if let Some(r) = url.strip_prefix("http://") {
-            r
-        } else if url.starts_with("https://") {
-            bail!("{url}: https is not supported by ae4j import-h2o; reach the cluster over http (e.g. through an SSH tunnel: ssh -L 54321:localhost:54321 host)");
-        } else if url.contains("://") {
-            bail!("{url}: only http:// URLs are supported");
-        } else {
-            url
-        };
-        let (authority, path) = match rest.find('/') {
-            Some(i) => (&rest[..i], rest[i..].trim_end_matches('/')),
-            None => (rest, ""),
-        };
-        let (auth, hostport) = match authority.rsplit_once('@') {
-            Some((cred, hp)) => (Some(base64(&percent_decode(cred)?)), hp),
-            None => (None, authority),
-        };
-        let (host, port) = match hostport.rsplit_once(':') {
-            Some((h, p)) if !h.is_empty() && !p.contains(']') => (
-                h.to_string(),
-                p.parse()
-                    .map_err(|_| anyhow!("{url}: '{p}' is not a port number"))?,
-            ),
-            _ => (hostport.to_string(), 54321),
-        };
-        if host.is_empty() {
-            bail!("{url}: no host");
-        }
-        let display = format!("http://{host}:{port}{path}");
-        Ok(Server {
-            host,
-            port,
-            prefix: path.to_string(),
-            auth,
-            timeout,
-            display,
-        })
-    }
-
-    pub fn get_json(&self, path: &str) -> Result<Value> {
-        let body = self.get_text(path)?;
-        serde_json::from_str(&body).with_context(|| format!("GET {path}: the response is not JSON"))
-    }
-
-    /// A frame's numbers, row by row (downloaded as CSV with hex doubles).
-    pub fn frame(&self, key: &str) -> Result<Vec<Vec<f64>>> {
-        let path = format!(
-            "/3/DownloadDataset?frame_id={}&hex_string=true",
-            encode(key)
-        );
-        let text = self.get_text(&path).map_err(|e| match e.downcast_ref::<HttpError>() {
-            Some(h) if h.status == 404 => anyhow!("H2O no longer has frame '{key}' (HTTP 404), which holds weights or biases of the model; was it removed? Retrain with export_weights_and_biases=True"),
-            _ => e.context(format!("downloading frame '{key}'")),
-        })?;
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .from_reader(text.as_bytes());
-        let mut rows = Vec::new();
-        for (i, rec) in reader.records().enumerate() {
-            let rec = rec.with_context(|| format!("frame '{key}': bad CSV"))?;
-            let row = rec
-                .iter()
-                .enumerate()
-                .map(|(j, cell)| {
-                    parse_java_double(cell).map_err(|_| {
-                        anyhow!("frame '{key}' row {i} column {j}: '{cell}' is not a number (an unstable model with NA weights?)")
-                    })
-                })
-                .collect::<Result<Vec<f64>>>()?;
-            rows.push(row);
-        }
-        Ok(rows)
-    }
-
-    pub fn get_text(&self, path: &str) -> Result<String> {
-        let target = format!("{}{path}", self.prefix);
-        let what = || format!("GET {}{path}", self.display);
-        let addr = (self.host.as_str(), self.port)
-            .to_socket_addrs()
-            .with_context(|| format!("{}: cannot resolve {}", what(), self.host))?
-            .next()
-            .ok_or_else(|| anyhow!("{}: cannot resolve {}", what(), self.host))?;
-        let mut stream =
-            TcpStream::connect_timeout(&addr, Duration::from_secs(10)).with_context(|| {
-                format!(
-                    "{}: cannot connect to H2O (is the cluster running at {}?)",
-                    what(),
-                    self.display
-                )
-            })?;
-        stream.set_read_timeout(Some(self.timeout))?;
-        stream.set_write_timeout(Some(self.timeout))?;
-        let mut req = format!(
-            "GET {target} HTTP/1.1\r\nHost: {}:{}\r\nUser-Agent: ae4j/{}\r\nAccept: */*\r\nConnection: close\r\n",
-            self.host,
-            self.port,
-            env!("CARGO_PKG_VERSION")
-        );
-        if let Some(a) = &self.auth {
-            req.push_str(&format!("Authorization: Basic {a}\r\n"));
-        }
-        req.push_str("\r\n");
-        stream
-            .write_all(req.as_bytes())
-            .with_context(|| format!("{}: sending the request", what()))?;
-        let mut raw = Vec::new();
-        stream
-            .read_to_end(&mut raw)
-            .with_context(|| format!("{}: reading the response", what()))?;
-        let (status, body) = parse_response(&raw).with_context(what)?;
-        let body = String::from_utf8(body)
-            .map_err(|_| anyhow!("{}: the response is not UTF-8", what()))?;
-        if status != 200 {
-            let message = serde_json::from_str::<Value>(&body)
-                .ok()
-                .and_then(|v| {
-                    v.get("exception_msg")
-                        .or(v.get("msg"))
-                        .and_then(Value::as_str)
-                        .map(|s| s.trim().to_string())
-                })
-                .unwrap_or_else(|| body.chars().take(300).collect());
-            return Err(anyhow::Error::new(HttpError { status, message }).context(what()));
-        }
-        Ok(body)
-    }
-}
-
-/// Status and body of an HTTP/1.x response read to the end of the connection.
-fn parse_response(raw: &[u8]) -> Result<(u16, Vec<u8>)> {
-    let end = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .ok_or_else(|| anyhow!("not an HTTP response (no header end)"))?;
-    let head = std::str::from_utf8(&raw[..end]).map_err(|_| anyhow!("bad HTTP header"))?;
-    let mut lines = head.split("\r\n");
-    let status_line = lines.next().unwrap_or("");
-    let status: u16 = status_line
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| anyhow!("bad HTTP status line '{status_line}'"))?;
-    let mut chunked = false;
-    let mut length = None;
-    for l in lines {
-        if let Some((k, v)) = l.split_once(':') {
-            let (k, v) = (k.trim().to_ascii_lowercase(), v.trim());
-            if k == "transfer-encoding" && v.to_ascii_lowercase().contains("chunked") {
-                chunked = true;
-            } else if k == "content-length" {
-                length = v.parse::<usize>().ok();
-            }
-        }
-    }
-    let body = &raw[end + 4..];
-    if chunked {
-        return Ok((status, dechunk(body)?));
-    }
-    match length {
-        Some(n) if body.len() < n => bail!("the response ended after {} of {n} bytes", body.len()),
-        Some(n) => Ok((status, body[..n].to_vec())),
-        None => Ok((status, body.to_vec())),
-    }
-}
-
-fn dechunk(mut body: &[u8]) -> Result<Vec<u8>> {
-    let mut out = Vec::new();
-    loop {
-        let eol = body
-            .windows(2)
-            .position(|w| w == b"\r\n")
-            .ok_or_else(|| anyhow!("truncated chunked response"))?;
-        let size_text = std::str::from_utf8(&body[..eol]).unwrap_or("");
-        let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("").trim(), 16)
-            .map_err(|_| anyhow!("bad chunk size '{size_text}'"))?;
-        body = &body[eol + 2..];
-        if size == 0 {
-            return Ok(out);
-        }
-        if body.len() < size + 2 {
-            bail!("truncated chunked response");
-        }
-        out.extend_from_slice(&body[..size]);
-        body = &body[size + 2..];
-    }
-}
-
-fn percent_decode(s: &str) -> Result<String> {
-    let b = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            let hex = std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("");
-            out.push(u8::from_str_radix(hex, 16).map_err(|_| anyhow!("bad %-escape in the URL"))?);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).map_err(|_| anyhow!("credentials in the URL are not UTF-8"))
-}
-
-fn base64(s: &str) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let b = s.as_bytes();
-    let mut out = String::new();
-    for chunk in b.chunks(3) {
-        let n = (u32::from(chunk[0]) << 16)
-            | (u32::from(*chunk.get(1).unwrap_or(&0)) << 8)
-            | u32::from(*chunk.get(2).unwrap_or(&0));
-        for k in 0..4 {
-            if k <= chunk.len() {
-                out.push(T[(n >> (18 - 6 * k) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn helpers() {
-        assert_eq!(
-            base64("Aladdin:open sesame"),
-            "QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
-        );
-        assert_eq!(base64("ab"), "YWI=");
-        assert_eq!(encode("a b/c.d"), "a%20b%2Fc.d");
+    fn instants() {
         assert_eq!(iso_instant(1795573775348), "2026-11-25T02:29:35.348Z");
         assert_eq!(iso_instant(0), "1970-01-01T00:00:00.000Z");
-        assert_eq!(
-            dechunk(b"3\r\nabc\r\n2;x=y\r\nde\r\n0\r\n\r\n").unwrap(),
-            b"abcde"
-        );
-        let s = Server::parse("http://u%40x:p@h:1234/ctx/", Duration::from_secs(1)).unwrap();
-        assert_eq!(
-            (s.host.as_str(), s.port, s.prefix.as_str()),
-            ("h", 1234, "/ctx")
-        );
-        assert_eq!(s.auth.as_deref(), Some(base64("u@x:p").as_str()));
-        assert_eq!(s.display, "http://h:1234/ctx");
-        assert!(Server::parse("https://h", Duration::from_secs(1)).is_err());
-        assert_eq!(
-            Server::parse("localhost", Duration::from_secs(1))
-                .unwrap()
-                .port,
-            54321
-        );
     }
 }

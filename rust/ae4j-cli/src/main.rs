@@ -2,6 +2,7 @@
 
 mod atomic_output;
 mod calibrate;
+mod h2o_rest;
 mod import_h2o;
 mod input;
 mod inspect;
