@@ -97,7 +97,12 @@ impl Model {
                 if let Some(slot) = raw.get_mut(feature) {
                     match self.convert_cell(feature, *cell, options) {
                         Ok(v) => *slot = v,
-                        Err(e) => return Err(self.genmodel_error(cells, options).unwrap_or(e)),
+                        // No error from genmodel's view of the row: a later cell of the same
+                        // name replaces this bad value (as `HashMap.put` does), so go on.
+                        Err(_) => match self.genmodel_error(cells, options) {
+                            Some(e) => return Err(e),
+                            None => continue,
+                        },
                     }
                 }
             }
@@ -107,15 +112,18 @@ impl Model {
 
     /// The error genmodel reports for a row with bad cells: it converts a `RowData` (a Java
     /// `HashMap`) in the map's iteration order and throws at the first bad cell. `cells` are the
-    /// row's entries in insertion order, unknown names included (they size the map).
+    /// row's entries in insertion order, unknown names included (they size the map); a repeated
+    /// name keeps its first position and its last value, as `HashMap.put` does.
     pub fn genmodel_error(
         &self,
         cells: &[(&str, Cell<'_>)],
         options: ConvertOptions,
     ) -> Option<RowError> {
         let names: Vec<&str> = cells.iter().map(|(n, _)| *n).collect();
+        let last: std::collections::HashMap<&str, usize> =
+            names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
         java_hashmap_order(&names).into_iter().find_map(|i| {
-            let (name, cell) = cells[i];
+            let (name, cell) = cells[last[names[i]]];
             let feature = self.column_index(name)?;
             self.convert_cell(feature, cell, options).err()
         })

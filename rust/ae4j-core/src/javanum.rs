@@ -132,8 +132,9 @@ fn parse_hex(s: &str) -> Option<f64> {
     if exp_digits.is_empty() || !exp_digits.bytes().all(|c| c.is_ascii_digit()) {
         return None;
     }
-    // Saturate huge exponents: anything past ±100000 is already 0 or infinity.
-    let exp_value: i64 = exp_digits.parse::<i64>().unwrap_or(i64::MAX).min(100_000);
+    // Saturate huge exponents far beyond what the digits' own shift (4 bits a digit, at most
+    // 2^34 for a 4 GB text) can bring back into range; the sum cannot overflow.
+    let exp_value: i64 = exp_digits.parse::<i64>().unwrap_or(i64::MAX).min(1 << 60);
     let exponent = if exp_text.starts_with('-') {
         -exp_value
     } else {
