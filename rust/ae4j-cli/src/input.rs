@@ -51,7 +51,10 @@ impl CsvInput {
             .delimiter(sep as u8)
             .has_headers(true)
             .flexible(true) // ragged rows become row errors with their line, not a silent stop
-            .from_reader(io::BufReader::with_capacity(1 << 20, input));
+            .from_reader(io::BufReader::with_capacity(
+                1 << 20,
+                Box::new(Newlines::new(input)) as Box<dyn Read + Send>,
+            ));
         let header = read_header(&mut reader, path)?;
         let mapping = model.map_header(&header);
         check_header(model, &header, &mapping, quiet)?;
@@ -61,6 +64,50 @@ impl CsvInput {
             mapping,
             len,
         })
+    }
+}
+
+/// Line breaks as genmodel's PredictCsv reads them (`BufferedReader.readLine`: `\n`, `\r\n` or
+/// a lone `\r`), handed to the CSV parser as `\n`: its line numbers count `\n` bytes as they
+/// are consumed, so a `\r\n` file's errors named the line before (rust-csv issue #395) and a
+/// `\r` file's always named line 1.
+struct Newlines<R> {
+    inner: R,
+    /// The last byte was a `\r` (already given as `\n`): a `\n` right after it is dropped.
+    after_cr: bool,
+}
+
+impl<R> Newlines<R> {
+    fn new(inner: R) -> Self {
+        Newlines {
+            inner,
+            after_cr: false,
+        }
+    }
+}
+
+impl<R: Read> Read for Newlines<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            let n = self.inner.read(buf)?;
+            if n == 0 {
+                return Ok(0);
+            }
+            let mut w = 0;
+            for r in 0..n {
+                let b = buf[r];
+                let after_cr = std::mem::replace(&mut self.after_cr, b == b'\r');
+                if after_cr && b == b'\n' {
+                    continue;
+                }
+                buf[w] = if b == b'\r' { b'\n' } else { b };
+                w += 1;
+            }
+            if w > 0 {
+                return Ok(w);
+            }
+            // Only the `\n` of a `\r\n` split between reads: read on.
+        }
     }
 }
 
@@ -214,11 +261,19 @@ impl RowScorer {
                     input.header[pos]
                 ))
             })?;
-            match model.convert_cell(feature, csv_cell(text), options) {
+            let cell = csv_cell(text);
+            if cell == Cell::Missing {
+                // PredictCsv puts no missing cell into its RowData: under a repeated header
+                // name, a missing cell leaves the earlier value in place.
+                continue;
+            }
+            match model.convert_cell(feature, cell, options) {
                 Ok(v) => self.raw[feature] = v,
-                Err(first) => {
-                    let e =
-                        genmodel_error(model, &input.header, &row.record, options).unwrap_or(first);
+                Err(_) => {
+                    // None: a later cell under the same header name replaces this bad value.
+                    let Some(e) = genmodel_error(model, &input.header, &row.record, options) else {
+                        continue;
+                    };
                     return Err(fail(format!(
                         "column '{}': {}: {e}",
                         e.column(),
