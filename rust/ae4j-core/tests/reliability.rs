@@ -89,8 +89,13 @@ fn a_declared_10_gb_entry_is_refused_before_reading() {
     assert_fast(start);
     let msg = e.to_string();
     assert!(
-        matches!(e, ModelError::TooLarge { size: 10_000_000_000, .. })
-            && msg.contains("huge.zip")
+        matches!(
+            e,
+            ModelError::TooLarge {
+                size: 10_000_000_000,
+                ..
+            }
+        ) && msg.contains("huge.zip")
             && msg.contains("model.ini"),
         "{msg}"
     );
@@ -122,7 +127,10 @@ fn a_bomb_that_lies_about_its_size_stops_at_the_limit() {
     let mut zip = rezip(&e, zip::write::SimpleFileOptions::default());
     let at = central_header(&zip, "model.ini");
     let compressed = u32::from_le_bytes(zip[at + 20..at + 24].try_into().unwrap());
-    assert!(compressed < 64 << 10, "a bomb: {compressed} compressed bytes");
+    assert!(
+        compressed < 64 << 10,
+        "a bomb: {compressed} compressed bytes"
+    );
     zip[at + 24..at + 28].copy_from_slice(&1000u32.to_le_bytes()); // the lie
     let limits = Limits {
         model_ini_bytes: 1 << 20,
@@ -162,10 +170,7 @@ fn hex_exponents_are_not_clamped_before_the_digits_count() {
     let big_digits = format!("0x1{zeros}p-200000"); // 2^(100000 - 200000)
     assert_eq!(parse_java_double(&big_digits), Ok(0.0));
     // Exactly representable after the digits' shift: 2^(4*25001 - 100003) = 2^1.
-    assert_eq!(
-        parse_java_double(&format!("0x0.{zeros}1p100006")),
-        Ok(4.0)
-    );
+    assert_eq!(parse_java_double(&format!("0x0.{zeros}1p100006")), Ok(4.0));
     assert_eq!(
         parse_java_double(&format!("0x0.{zeros}1p99999999999999999999999")),
         Ok(f64::INFINITY)
@@ -201,14 +206,14 @@ fn a_repeated_name_keeps_its_last_value_like_a_hashmap() {
         reference.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
     );
     assert_eq!(
-        m.genmodel_error(
-            &[(age, Cell::Text("abc")), (age, Cell::Text("41"))],
-            opts()
-        ),
+        m.genmodel_error(&[(age, Cell::Text("abc")), (age, Cell::Text("41"))], opts()),
         None
     );
     // A good value replaced by a bad one: genmodel's error for the bad one.
-    let cells = [(age, Cell::Text("41")), (age, Cell::Other("java.lang.Boolean"))];
+    let cells = [
+        (age, Cell::Text("41")),
+        (age, Cell::Other("java.lang.Boolean")),
+    ];
     let e = m.convert_row(&cells, opts(), &mut raw).unwrap_err();
     assert!(matches!(e, RowError::UnknownType { .. }), "{e}");
     assert_eq!(m.genmodel_error(&cells, opts()), Some(e));
