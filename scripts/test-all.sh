@@ -32,3 +32,6 @@ gradle build --console=plain --no-daemon
 
 echo "== Live: ae4j import-h2o against a real H2O 3.46.0.12 on 127.0.0.1 (tests/import/run_live.sh)"
 bash tests/import/run_live.sh
+
+echo "== Fuzz: a bounded libFuzzer run of every target in fuzz/ (about a minute each; AE4J_FUZZ=0 skips)"
+./scripts/fuzz-bounded.sh
