@@ -36,6 +36,9 @@ enum Command {
     Calibrate(CalibrateArgs),
     /// Show a model's columns, domains, layers, activation, versions and calibration.
     Inspect(InspectArgs),
+    /// Serve models over HTTP: native JSON/CSV scoring, the Open Inference Protocol v2
+    /// (KServe, Triton) and the MLflow/SageMaker contract, with health checks and metrics.
+    Serve(ae4j_serve::ServeArgs),
     /// Take an autoencoder out of a running H2O cluster (REST API; the model must be trained
     /// with export_weights_and_biases=True) and write it as a MOJO zip — where H2O's own
     /// MOJO/POJO export is refused.
@@ -157,6 +160,7 @@ fn main() -> ExitCode {
         Command::Predict(args) => predict::run(&args),
         Command::Calibrate(args) => calibrate::run(&args),
         Command::Inspect(args) => inspect::run(&args),
+        Command::Serve(args) => ae4j_serve::run(&args),
         Command::ImportH2o(args) => import_h2o::run(&args),
     };
     match result {

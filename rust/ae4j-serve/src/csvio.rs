@@ -1,0 +1,134 @@
+//! CSV in and out, as `ae4j predict` reads and writes it: a header row naming the model's
+//! columns, then `Reconstruction.MSE`, `reconstr_<slot>.SE`..., `reconstr_<slot>`..., and
+//! (here always) an `error` column. Numbers are the shortest text that reads back to the
+//! same double, with Java's `NaN` / `Infinity` / `-Infinity`.
+
+use std::fmt::Write;
+
+use ae4j_core::Model;
+
+use crate::api::ApiError;
+use crate::scoring::{column_names, Options, Outcome, Rows};
+
+/// Parses a CSV body with a header row.
+pub fn parse(body: &[u8], max_rows: usize) -> Result<Rows, ApiError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true) // a ragged row is that row's error, not the request's
+        .from_reader(body);
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| ApiError::bad_request(format!("cannot read the CSV header: {e}")))?
+        .iter()
+        .map(str::to_string)
+        .collect();
+    if header.is_empty() || (header.len() == 1 && header[0].is_empty()) {
+        return Err(ApiError::bad_request(
+            "the CSV body is empty: expected a header row naming the model's columns",
+        ));
+    }
+    let mut records = Vec::new();
+    for record in reader.records() {
+        let record =
+            record.map_err(|e| ApiError::bad_request(format!("cannot parse the CSV body: {e}")))?;
+        records.push(record);
+        if records.len() > max_rows {
+            return Err(ApiError::too_many_rows(records.len(), max_rows));
+        }
+    }
+    Ok(Rows::Csv { header, records })
+}
+
+/// The scores as CSV, one line per input row in order.
+pub fn render(model: &Model, outcome: &Outcome, options: Options) -> String {
+    let (se_names, recon_names) = column_names(model);
+    let mut cols = vec!["Reconstruction.MSE".to_string()];
+    if options.per_feature {
+        cols.extend(se_names);
+    }
+    if options.reconstruction {
+        cols.extend(recon_names);
+    }
+    cols.push("error".into());
+    let mut out = String::with_capacity(32 * cols.len() * (1 + outcome.rows()));
+    for (i, c) in cols.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_field(&mut out, c);
+    }
+    out.push('\n');
+    for i in 0..outcome.rows() {
+        let failure = &outcome.errors[i];
+        let push = |out: &mut String, v: f64| {
+            if failure.is_none() {
+                push_number(out, v);
+            }
+        };
+        push(&mut out, outcome.mse[i]);
+        if options.per_feature {
+            for &v in outcome.se_row(i) {
+                out.push(',');
+                push(&mut out, v);
+            }
+        }
+        if options.reconstruction {
+            for &v in outcome.recon_row(i) {
+                out.push(',');
+                push(&mut out, v);
+            }
+        }
+        out.push(',');
+        if let Some(f) = failure {
+            push_field(&mut out, &format!("{}: {}", f.kind, f.message));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Shortest text that parses back to the same double (Java's spellings for non-finite values).
+pub fn push_number(line: &mut String, v: f64) {
+    if v.is_nan() {
+        line.push_str("NaN");
+    } else if v.is_infinite() {
+        line.push_str(if v > 0.0 { "Infinity" } else { "-Infinity" });
+    } else {
+        let _ = write!(line, "{v:?}");
+    }
+}
+
+/// A CSV field, quoted when it holds a comma, a quote or a line break.
+fn push_field(line: &mut String, s: &str) {
+    if s.contains([',', '"', '\n', '\r']) {
+        line.push('"');
+        line.push_str(&s.replace('"', "\"\""));
+        line.push('"');
+    } else {
+        line.push_str(s);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_back() {
+        for v in [0.1, 1e-7, 123456789.125, -2.5e300, 5e-324] {
+            let mut s = String::new();
+            push_number(&mut s, v);
+            assert_eq!(s.parse::<f64>().unwrap(), v, "{s}");
+        }
+        let mut s = String::new();
+        push_number(&mut s, f64::NEG_INFINITY);
+        assert_eq!(s, "-Infinity");
+    }
+
+    #[test]
+    fn quoting() {
+        let mut s = String::new();
+        push_field(&mut s, "a,\"b\"");
+        assert_eq!(s, "\"a,\"\"b\"\"\"");
+    }
+}

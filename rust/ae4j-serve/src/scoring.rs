@@ -1,0 +1,319 @@
+//! The one scoring path under every protocol: rows as they arrived (JSON records, a
+//! dataframe split, CSV records, tensors) → genmodel's RowData conversion → the core's scores.
+
+use ae4j_core::{Cell, ConvertOptions, Model, RowError, Scratch};
+use rayon::prelude::*;
+use serde_json::{Map, Value};
+
+/// What to compute besides the MSE, and how to read values.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    pub per_feature: bool,
+    pub reconstruction: bool,
+    pub convert: ConvertOptions,
+}
+
+/// Input rows, kept as they arrived until a worker converts them.
+pub enum Rows {
+    /// JSON objects `{"col": value}` (native API, MLflow `dataframe_records`).
+    Records(Vec<Map<String, Value>>),
+    /// MLflow `dataframe_split`: column names and rows of values in that order.
+    Split {
+        columns: Vec<String>,
+        data: Vec<Vec<Value>>,
+    },
+    /// CSV records under a header; CSV missing-value tokens are missing.
+    Csv {
+        header: Vec<String>,
+        records: Vec<csv::StringRecord>,
+    },
+    /// Column tensors (Open Inference Protocol), each `n` long.
+    Columns { n: usize, columns: Vec<Column> },
+}
+
+/// One column's values for every row.
+pub struct Column {
+    pub name: String,
+    pub values: ColumnValues,
+}
+
+pub enum ColumnValues {
+    /// Numbers (NaN or `None`: missing).
+    Numbers(Vec<Option<f64>>),
+    /// Texts (`None`: missing).
+    Texts(Vec<Option<String>>),
+    /// Level indices of a categorical column (NaN: missing), from a `[n, columns]` matrix.
+    Levels(Vec<f64>),
+}
+
+/// Why a row could not be scored: genmodel's exception class (simple name) and message.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RowFailure {
+    pub kind: String,
+    pub message: String,
+}
+
+impl From<RowError> for RowFailure {
+    fn from(e: RowError) -> Self {
+        RowFailure {
+            kind: e.exception_name().to_string(),
+            message: e.to_string(),
+        }
+    }
+}
+
+/// Scores of every row, in input order. Failed rows have NaN scores and an error.
+pub struct Outcome {
+    pub slots: usize,
+    pub mse: Vec<f64>,
+    /// `rows × slots` squared errors, when asked for.
+    pub se: Vec<f64>,
+    /// `rows × slots` reconstruction, when asked for.
+    pub recon: Vec<f64>,
+    pub errors: Vec<Option<RowFailure>>,
+}
+
+impl Outcome {
+    pub fn rows(&self) -> usize {
+        self.mse.len()
+    }
+
+    pub fn failed(&self) -> usize {
+        self.errors.iter().filter(|e| e.is_some()).count()
+    }
+
+    pub fn first_error(&self) -> Option<(usize, &RowFailure)> {
+        self.errors
+            .iter()
+            .enumerate()
+            .find_map(|(i, e)| e.as_ref().map(|e| (i, e)))
+    }
+
+    pub fn se_row(&self, i: usize) -> &[f64] {
+        &self.se[i * self.slots..(i + 1) * self.slots]
+    }
+
+    pub fn recon_row(&self, i: usize) -> &[f64] {
+        &self.recon[i * self.slots..(i + 1) * self.slots]
+    }
+}
+
+/// A JSON value as RowData holds it: numbers are Doubles, strings Strings, null missing;
+/// other JSON types are refused with genmodel's unknown-type error naming the JSON type.
+pub fn json_cell(v: &Value) -> Cell<'_> {
+    match v {
+        Value::Null => Cell::Missing,
+        Value::Number(n) => Cell::Number(n.as_f64().unwrap_or(f64::NAN)),
+        Value::String(s) => Cell::Text(s),
+        Value::Bool(_) => Cell::Other("boolean"),
+        Value::Array(_) => Cell::Other("array"),
+        Value::Object(_) => Cell::Other("object"),
+    }
+}
+
+impl Rows {
+    pub fn len(&self) -> usize {
+        match self {
+            Rows::Records(r) => r.len(),
+            Rows::Split { data, .. } => data.len(),
+            Rows::Csv { records, .. } => records.len(),
+            Rows::Columns { n, .. } => *n,
+        }
+    }
+
+    /// Row `i`'s named cells, in the order genmodel's RowData would have been filled.
+    fn cells<'a>(
+        &'a self,
+        i: usize,
+        model: &'a Model,
+        options: ConvertOptions,
+        out: &mut Vec<(&'a str, Cell<'a>)>,
+    ) -> Result<(), RowFailure> {
+        out.clear();
+        match self {
+            Rows::Records(records) => {
+                out.extend(records[i].iter().map(|(k, v)| (k.as_str(), json_cell(v))));
+            }
+            Rows::Split { columns, data } => {
+                let row = &data[i];
+                if row.len() != columns.len() {
+                    return Err(malformed(format!(
+                        "the row has {} values, `columns` names {}",
+                        row.len(),
+                        columns.len()
+                    )));
+                }
+                out.extend(
+                    columns
+                        .iter()
+                        .map(String::as_str)
+                        .zip(row.iter().map(json_cell)),
+                );
+            }
+            Rows::Csv { header, records } => {
+                let record = &records[i];
+                if record.len() != header.len() {
+                    return Err(malformed(format!(
+                        "the row has {} fields, the header has {}",
+                        record.len(),
+                        header.len()
+                    )));
+                }
+                // As PredictCsv: only the non-missing cells go into the RowData.
+                out.extend(
+                    header
+                        .iter()
+                        .map(String::as_str)
+                        .zip(record.iter().map(ae4j_core::convert::csv_cell))
+                        .filter(|(_, c)| *c != Cell::Missing),
+                );
+            }
+            Rows::Columns { columns, .. } => {
+                for c in columns {
+                    let cell = match &c.values {
+                        ColumnValues::Numbers(v) => match v[i] {
+                            Some(x) if !x.is_nan() => Cell::Number(x),
+                            _ => continue,
+                        },
+                        ColumnValues::Texts(v) => match &v[i] {
+                            Some(s) => Cell::Text(s),
+                            None => continue,
+                        },
+                        ColumnValues::Levels(v) => {
+                            let x = v[i];
+                            if x.is_nan() {
+                                continue;
+                            }
+                            match level_name(model, &c.name, x) {
+                                Some(level) => Cell::Text(level),
+                                None if options.unknown_categorical_to_na => continue,
+                                None => {
+                                    return Err(RowError::UnknownCategoricalLevel {
+                                        column: c.name.clone(),
+                                        level: format!("level index {x}"),
+                                    }
+                                    .into())
+                                }
+                            }
+                        }
+                    };
+                    out.push((c.name.as_str(), cell));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The level a categorical level index names, if it is a whole number in the domain.
+fn level_name<'m>(model: &'m Model, column: &str, index: f64) -> Option<&'m str> {
+    let f = model.column_index(column)?;
+    let domain = model.columns()[f].domain.as_ref()?;
+    if index.fract() != 0.0 || index < 0.0 || index >= domain.len() as f64 {
+        return None;
+    }
+    domain.get(index as usize).map(String::as_str)
+}
+
+fn malformed(message: String) -> RowFailure {
+    RowFailure {
+        kind: "MalformedRow".into(),
+        message,
+    }
+}
+
+/// Rows scored together by one worker; larger requests are split over the cores.
+const CHUNK: usize = 128;
+
+/// Converts and scores every row. CPU-bound: call it off the async runtime for large inputs.
+pub fn score(model: &Model, rows: &Rows, options: Options) -> Outcome {
+    let n = rows.len();
+    let slots = model.n_slots();
+    let keep = |flag: bool| if flag { slots } else { 0 };
+    let chunks: Vec<(usize, usize)> = (0..n)
+        .step_by(CHUNK)
+        .map(|s| (s, (s + CHUNK).min(n)))
+        .collect();
+    let run = |&(start, end): &(usize, usize)| {
+        let mut part = Outcome {
+            slots,
+            mse: Vec::with_capacity(end - start),
+            se: Vec::with_capacity((end - start) * keep(options.per_feature)),
+            recon: Vec::with_capacity((end - start) * keep(options.reconstruction)),
+            errors: Vec::with_capacity(end - start),
+        };
+        let mut raw = vec![f64::NAN; model.n_features()];
+        let mut scratch = Scratch::new(model);
+        let mut recon = vec![0.0; slots];
+        let mut se = vec![0.0; slots];
+        let mut cells = Vec::new();
+        for i in start..end {
+            let result = rows
+                .cells(i, model, options.convert, &mut cells)
+                .and_then(|()| {
+                    model
+                        .convert_row(&cells, options.convert, &mut raw)
+                        .map_err(RowFailure::from)
+                })
+                .and_then(|()| {
+                    model
+                        .score_into(&raw, &mut scratch, &mut recon, &mut se)
+                        .map_err(|e| malformed(e.to_string()))
+                });
+            match result {
+                Ok(mse) => {
+                    part.mse.push(mse);
+                    part.errors.push(None);
+                }
+                Err(e) => {
+                    part.mse.push(f64::NAN);
+                    part.errors.push(Some(e));
+                    se.fill(f64::NAN);
+                    recon.fill(f64::NAN);
+                }
+            }
+            if options.per_feature {
+                part.se.extend_from_slice(&se);
+            }
+            if options.reconstruction {
+                part.recon.extend_from_slice(&recon);
+            }
+        }
+        part
+    };
+    let parts: Vec<Outcome> = if chunks.len() > 1 {
+        chunks.par_iter().map(run).collect()
+    } else {
+        chunks.iter().map(run).collect()
+    };
+    let mut all = Outcome {
+        slots,
+        mse: Vec::with_capacity(n),
+        se: Vec::with_capacity(n * keep(options.per_feature)),
+        recon: Vec::with_capacity(n * keep(options.reconstruction)),
+        errors: Vec::with_capacity(n),
+    };
+    for p in parts {
+        all.mse.extend(p.mse);
+        all.se.extend(p.se);
+        all.recon.extend(p.recon);
+        all.errors.extend(p.errors);
+    }
+    all
+}
+
+/// H2O's names for the per-feature columns (`reconstr_<slot>.SE`) and the reconstruction
+/// columns (`reconstr_<slot>`), as `ae4j predict` and H2O's `anomaly()`/`predict()` write them.
+pub fn column_names(model: &Model) -> (Vec<String>, Vec<String>) {
+    let se = model
+        .slot_names()
+        .iter()
+        .map(|s| format!("reconstr_{s}.SE"))
+        .collect();
+    let recon = model
+        .slot_names()
+        .iter()
+        .map(|s| format!("reconstr_{s}"))
+        .collect();
+    (se, recon)
+}
