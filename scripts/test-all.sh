@@ -27,6 +27,9 @@ fi
 echo "== Rust: cargo test --workspace"
 cargo test --workspace --locked
 
+echo "== Service: Python tests (tritonclient, OpenAPI, KServe manifests) and hadolint on the Dockerfile"
+./scripts/test-service.sh
+
 echo "== Java: gradle build (JNI library, JUnit with -Xcheck:jni, jar, quick start)"
 gradle build --console=plain --no-daemon
 

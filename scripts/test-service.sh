@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The service's Python tests (tritonclient[http] against `ae4j serve`, OpenAPI validation of real
+# answers, the KServe manifests) and hadolint on the Dockerfile. Installs the packages of
+# tests/service/requirements.txt into build/service-venv when they are missing. Needs
+# target/debug/ae4j (built here if absent) or $AE4J_BIN.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+venv=build/service-venv
+stamp="$venv/.requirements"
+if [ ! -x "$venv/bin/python" ] || ! cmp -s tests/service/requirements.txt "$stamp"; then
+  echo "ae4j: installing the service test packages into $venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r tests/service/requirements.txt
+  cp tests/service/requirements.txt "$stamp"
+fi
+
+if [ -z "${AE4J_BIN:-}" ]; then
+  cargo build --locked -p ae4j-cli --quiet
+fi
+
+echo "== Dockerfile: hadolint (the image is not built here: no Docker engine)"
+"$venv/bin/hadolint" Dockerfile
+
+echo "== Service: pytest tests/service"
+"$venv/bin/python" -m pytest -q -p no:cacheprovider tests/service
