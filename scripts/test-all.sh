@@ -38,3 +38,6 @@ bash tests/import/run_live.sh
 
 echo "== Fuzz: a bounded libFuzzer run of every target in fuzz/ (about a minute each; AE4J_FUZZ=0 skips)"
 ./scripts/fuzz-bounded.sh
+
+echo "== Spark: the ae4j-spark jar on a real local Spark 3.5 (side by side with Sparkling Water) and 4.0 (tests/spark/run.sh)"
+tests/spark/run.sh

@@ -1,0 +1,360 @@
+package io.ae4j.spark;
+
+import io.ae4j.AutoEncoderModel;
+
+import org.apache.spark.SparkContext;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.Model;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.StringArrayParam;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+import java.io.IOException;
+import java.nio.file.Paths;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * A Spark ML {@link Model} (a Transformer) that scores an H2O deep-learning autoencoder with
+ * ae4j: a drop-in for Sparkling Water's {@code H2OAutoEncoderMOJOModel} (same factory, param
+ * names, defaults and output columns), scored a partition at a time in batches through ae4j's
+ * native batch API instead of a genmodel UDF per row.
+ *
+ * <pre>{@code
+ * AutoEncoderMOJOModel model = AutoEncoderMOJOModel.createFromMojo("model.zip")  // or a POJO .java
+ *     .setWithMSECol(true);
+ * Dataset<Row> scored = model.transform(df);   // + <uid>__output (vector), <uid>__mse (double), ...
+ * }</pre>
+ *
+ * <p>Output columns, appended in this order:
+ * <ul>
+ *   <li>{@code outputCol} (default {@code <uid>__output}), vector: the reconstruction, one value per
+ *       expanded slot ({@code reconstructed} of genmodel);</li>
+ *   <li>{@code originalCol} (default {@code <uid>__original}), vector, when {@code withOriginalCol}:
+ *       the expanded input ({@code original} of genmodel);</li>
+ *   <li>{@code mseCol} (default {@code <uid>__mse}), double, when {@code withMSECol}: the
+ *       reconstruction MSE (H2O's; finite where genmodel's is NaN for a missing numeric);</li>
+ *   <li>ae4j: {@code squaredErrorsCol} (default {@code <uid>__squaredErrors}), vector, when
+ *       {@code withSquaredErrorsCol}: the per-slot squared errors (H2O's {@code anomaly(per_feature=True)});</li>
+ *   <li>ae4j: {@code errorCol} (default {@code <uid>__error}), string, unless {@code failFast}: null
+ *       for a scored row; for a row that cannot be scored (an unknown level, an unparsable
+ *       number, a value of the wrong type) the reason, and null in every score column.</li>
+ * </ul>
+ *
+ * <p>The model file's bytes travel with the transformer (it is Serializable) and are broadcast
+ * once per {@code transform}'s SparkContext; each executor JVM loads one native model and shares
+ * it across its task threads ({@link ExecutorModels}).
+ */
+public class AutoEncoderMOJOModel extends Model<AutoEncoderMOJOModel> {
+  private static final long serialVersionUID = 1L;
+
+  private final String uid;
+  private final ModelBytes bytes;
+  private transient SparkContext broadcastContext;
+  private transient Broadcast<ModelBytes> broadcast;
+
+  private final Param<String> outputCol;
+  private final Param<String> originalCol;
+  private final BooleanParam withOriginalCol;
+  private final Param<String> mseCol;
+  private final BooleanParam withMSECol;
+  private final StringArrayParam inputCols;
+  private final BooleanParam convertUnknownCategoricalLevelsToNa;
+  private final BooleanParam convertInvalidNumbersToNa;
+  private final Param<String> squaredErrorsCol;
+  private final BooleanParam withSquaredErrorsCol;
+  private final Param<String> errorCol;
+  private final BooleanParam failFast;
+  private final IntParam batchSize;
+
+  /** A transformer with this uid over these model bytes (the model is checked here, on the driver). */
+  public AutoEncoderMOJOModel(String uid, ModelBytes bytes) {
+    if (uid == null || bytes == null) {
+      throw new IllegalArgumentException("uid and model bytes must not be null");
+    }
+    this.uid = uid;
+    this.bytes = bytes;
+    AutoEncoderModel m = ExecutorModels.get(bytes);
+    outputCol = new Param<String>(this, "outputCol", "Output column name");
+    originalCol = new Param<String>(this, "originalCol", "Original column name. This column contains"
+        + " input values to the neural network of auto encoder.");
+    withOriginalCol = new BooleanParam(this, "withOriginalCol", "A flag identifying whether a column"
+        + " with input values to the neural network will be produced or not.");
+    mseCol = new Param<String>(this, "mseCol", "MSE column name. This column contains mean square error"
+        + " calculated from original and output values.");
+    withMSECol = new BooleanParam(this, "withMSECol", "A flag identifying whether a column with mean"
+        + " square error will be produced or not.");
+    inputCols = new StringArrayParam(this, "inputCols", "The array of input columns");
+    convertUnknownCategoricalLevelsToNa = new BooleanParam(this, "convertUnknownCategoricalLevelsToNa",
+        "If set to 'true', the model converts unknown categorical levels to NA during making predictions.");
+    convertInvalidNumbersToNa = new BooleanParam(this, "convertInvalidNumbersToNa",
+        "If set to 'true', the model converts invalid numbers to NA during making predictions.");
+    squaredErrorsCol = new Param<String>(this, "squaredErrorsCol", "ae4j: per-feature squared errors"
+        + " column name (one per expanded slot, in normalized space: H2O's anomaly(per_feature=True)).");
+    withSquaredErrorsCol = new BooleanParam(this, "withSquaredErrorsCol", "ae4j: a flag identifying"
+        + " whether the per-feature squared errors column will be produced or not.");
+    errorCol = new Param<String>(this, "errorCol", "ae4j: error column name: null for a scored row, the"
+        + " reason for a row that cannot be scored (whose scores are null). Not produced with failFast.");
+    failFast = new BooleanParam(this, "failFast", "ae4j: if 'true', a row that cannot be scored fails"
+        + " the task (as Sparkling Water does) instead of getting an error text.");
+    batchSize = new IntParam(this, "batchSize", "ae4j: rows scored per native call.");
+
+    setDefault(outputCol, uid + "__output");
+    setDefault(originalCol, uid + "__original");
+    setDefault(withOriginalCol, false);
+    setDefault(mseCol, uid + "__mse");
+    setDefault(withMSECol, false);
+    setDefault(inputCols, m.getNames());
+    setDefault(convertUnknownCategoricalLevelsToNa, false);
+    setDefault(convertInvalidNumbersToNa, false);
+    setDefault(squaredErrorsCol, uid + "__squaredErrors");
+    setDefault(withSquaredErrorsCol, false);
+    setDefault(errorCol, uid + "__error");
+    setDefault(failFast, false);
+    setDefault(batchSize, 1024);
+  }
+
+  // ------------------------------------------------------------------------------ factories
+
+  /**
+   * Sparkling Water's {@code H2OMOJOModel.createFromMojo(path)}: a MOJO zip, or a POJO's
+   * {@code .java} source, from the driver's local file system. The uid is the file name and
+   * a random suffix, as in Sparkling Water.
+   */
+  public static AutoEncoderMOJOModel createFromMojo(String path) throws IOException {
+    return createFromMojo(path, randomUid(Paths.get(path).getFileName().toString()));
+  }
+
+  /** {@link #createFromMojo(String)} with the given uid. */
+  public static AutoEncoderMOJOModel createFromMojo(String path, String uid) throws IOException {
+    return new AutoEncoderMOJOModel(uid, ModelBytes.read(path));
+  }
+
+  /** From a model file's bytes (MOJO zip or POJO source); {@code name} prefixes the uid. */
+  public static AutoEncoderMOJOModel createFromMojo(byte[] mojo, String name) {
+    String n = name == null ? "ae4j_model" : name;
+    return new AutoEncoderMOJOModel(randomUid(n), ModelBytes.of(mojo, n));
+  }
+
+  private static String randomUid(String prefix) {
+    String u = UUID.randomUUID().toString();
+    return prefix + "_" + u.substring(u.length() - 12);
+  }
+
+  // ---------------------------------------------------------------------------------- params
+
+  public Param<String> outputCol() { return outputCol; }
+  public Param<String> originalCol() { return originalCol; }
+  public BooleanParam withOriginalCol() { return withOriginalCol; }
+  public Param<String> mseCol() { return mseCol; }
+  public BooleanParam withMSECol() { return withMSECol; }
+  public StringArrayParam inputCols() { return inputCols; }
+  public BooleanParam convertUnknownCategoricalLevelsToNa() { return convertUnknownCategoricalLevelsToNa; }
+  public BooleanParam convertInvalidNumbersToNa() { return convertInvalidNumbersToNa; }
+  public Param<String> squaredErrorsCol() { return squaredErrorsCol; }
+  public BooleanParam withSquaredErrorsCol() { return withSquaredErrorsCol; }
+  public Param<String> errorCol() { return errorCol; }
+  public BooleanParam failFast() { return failFast; }
+  public IntParam batchSize() { return batchSize; }
+
+  public String getOutputCol() { return getOrDefault(outputCol); }
+  public String getOriginalCol() { return getOrDefault(originalCol); }
+  public boolean getWithOriginalCol() { return (Boolean) getOrDefault(withOriginalCol); }
+  public String getMSECol() { return getOrDefault(mseCol); }
+  public boolean getWithMSECol() { return (Boolean) getOrDefault(withMSECol); }
+  public String[] getInputCols() { return getOrDefault(inputCols); }
+  public boolean getConvertUnknownCategoricalLevelsToNa() { return (Boolean) getOrDefault(convertUnknownCategoricalLevelsToNa); }
+  public boolean getConvertInvalidNumbersToNa() { return (Boolean) getOrDefault(convertInvalidNumbersToNa); }
+  public String getSquaredErrorsCol() { return getOrDefault(squaredErrorsCol); }
+  public boolean getWithSquaredErrorsCol() { return (Boolean) getOrDefault(withSquaredErrorsCol); }
+  public String getErrorCol() { return getOrDefault(errorCol); }
+  public boolean getFailFast() { return (Boolean) getOrDefault(failFast); }
+  public int getBatchSize() { return (Integer) getOrDefault(batchSize); }
+
+  public AutoEncoderMOJOModel setOutputCol(String value) { set(outputCol, value); return this; }
+  public AutoEncoderMOJOModel setOriginalCol(String value) { set(originalCol, value); return this; }
+  public AutoEncoderMOJOModel setWithOriginalCol(boolean value) { set(withOriginalCol, value); return this; }
+  public AutoEncoderMOJOModel setMSECol(String value) { set(mseCol, value); return this; }
+  public AutoEncoderMOJOModel setWithMSECol(boolean value) { set(withMSECol, value); return this; }
+  public AutoEncoderMOJOModel setConvertUnknownCategoricalLevelsToNa(boolean value) {
+    set(convertUnknownCategoricalLevelsToNa, value);
+    return this;
+  }
+  public AutoEncoderMOJOModel setConvertInvalidNumbersToNa(boolean value) {
+    set(convertInvalidNumbersToNa, value);
+    return this;
+  }
+  public AutoEncoderMOJOModel setSquaredErrorsCol(String value) { set(squaredErrorsCol, value); return this; }
+  public AutoEncoderMOJOModel setWithSquaredErrorsCol(boolean value) { set(withSquaredErrorsCol, value); return this; }
+  public AutoEncoderMOJOModel setErrorCol(String value) { set(errorCol, value); return this; }
+  public AutoEncoderMOJOModel setFailFast(boolean value) { set(failFast, value); return this; }
+  public AutoEncoderMOJOModel setBatchSize(int value) {
+    if (value < 1) {
+      throw new IllegalArgumentException("batchSize must be at least 1, not " + value);
+    }
+    set(batchSize, value);
+    return this;
+  }
+
+  // ------------------------------------------------------------------------------- metadata
+
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  /** The model (this JVM's shared instance; do not close it). */
+  public AutoEncoderModel getModel() {
+    return ExecutorModels.get(bytes);
+  }
+
+  /** The model file's bytes, name and key. */
+  public ModelBytes getModelBytes() {
+    return bytes;
+  }
+
+  /** Sparkling Water's {@code getModelCategory()}. */
+  public String getModelCategory() {
+    return "AutoEncoder";
+  }
+
+  /** Sparkling Water's {@code getFeatureTypes()}: column name to {@code Enum} or {@code Numeric}. */
+  public Map<String, String> getFeatureTypes() {
+    AutoEncoderModel m = getModel();
+    Map<String, String> t = new HashMap<String, String>();
+    for (int i = 0; i < m.nfeatures(); i++) {
+      t.put(m.getNames()[i], m.getDomainValues(i) != null ? "Enum" : "Numeric");
+    }
+    return t;
+  }
+
+  @Override
+  public AutoEncoderMOJOModel copy(ParamMap extra) {
+    AutoEncoderMOJOModel that = new AutoEncoderMOJOModel(uid, bytes);
+    copyValues(that, extra);
+    return that;
+  }
+
+  @Override
+  public String toString() {
+    return "AutoEncoderMOJOModel[" + uid + ", " + getModel() + "]";
+  }
+
+  // ------------------------------------------------------------------------------- transform
+
+  private String[] outputNames() {
+    String[] names = new String[5];
+    int k = 0;
+    names[k++] = getOutputCol();
+    if (getWithOriginalCol()) {
+      names[k++] = getOriginalCol();
+    }
+    if (getWithMSECol()) {
+      names[k++] = getMSECol();
+    }
+    if (getWithSquaredErrorsCol()) {
+      names[k++] = getSquaredErrorsCol();
+    }
+    if (!getFailFast()) {
+      names[k++] = getErrorCol();
+    }
+    return Arrays.copyOf(names, k);
+  }
+
+  @Override
+  public StructType transformSchema(StructType schema) {
+    Set<String> taken = new HashSet<String>(Arrays.asList(schema.fieldNames()));
+    for (String n : outputNames()) {
+      if (!taken.add(n)) {
+        throw new IllegalArgumentException("ae4j: the output column '" + n + "' is already in the input"
+            + " (or named twice); choose another name with its setter");
+      }
+    }
+    StructType out = schema;
+    out = out.add(new StructField(getOutputCol(), SQLDataTypes.VectorType(), true,
+        org.apache.spark.sql.types.Metadata.empty()));
+    if (getWithOriginalCol()) {
+      out = out.add(new StructField(getOriginalCol(), SQLDataTypes.VectorType(), true,
+          org.apache.spark.sql.types.Metadata.empty()));
+    }
+    if (getWithMSECol()) {
+      out = out.add(getMSECol(), DataTypes.DoubleType, true);
+    }
+    if (getWithSquaredErrorsCol()) {
+      out = out.add(new StructField(getSquaredErrorsCol(), SQLDataTypes.VectorType(), true,
+          org.apache.spark.sql.types.Metadata.empty()));
+    }
+    if (!getFailFast()) {
+      out = out.add(getErrorCol(), DataTypes.StringType, true);
+    }
+    return out;
+  }
+
+  PartitionScorer.Plan plan(StructType schema) {
+    AutoEncoderModel m = getModel();
+    String[] names = m.getNames();
+    Set<String> inputs = new HashSet<String>(Arrays.asList(getInputCols()));
+    Map<String, Integer> modelIndex = new HashMap<String, Integer>();
+    for (int i = 0; i < names.length; i++) {
+      if (inputs.contains(names[i]) && !modelIndex.containsKey(names[i])) {
+        modelIndex.put(names[i], i);
+      }
+    }
+    PartitionScorer.Plan plan = new PartitionScorer.Plan();
+    plan.fieldNames = schema.fieldNames();
+    plan.fieldToModel = new int[plan.fieldNames.length];
+    plan.modelToField = new int[names.length];
+    Arrays.fill(plan.modelToField, -1);
+    for (int f = 0; f < plan.fieldNames.length; f++) {
+      Integer j = modelIndex.get(plan.fieldNames[f]);
+      plan.fieldToModel[f] = j == null || plan.modelToField[j] >= 0 ? -1 : j;
+      if (plan.fieldToModel[f] >= 0) {
+        plan.modelToField[j] = f;
+      }
+    }
+    plan.unknownToNa = getConvertUnknownCategoricalLevelsToNa();
+    plan.invalidToNa = getConvertInvalidNumbersToNa();
+    plan.withOriginal = getWithOriginalCol();
+    plan.withMse = getWithMSECol();
+    plan.withSquaredErrors = getWithSquaredErrorsCol();
+    plan.failFast = getFailFast();
+    plan.withError = !plan.failFast;
+    plan.batchSize = getBatchSize();
+    return plan;
+  }
+
+  private synchronized Broadcast<ModelBytes> broadcastFor(SparkContext sc) {
+    if (broadcast == null || broadcastContext != sc || sc.isStopped()) {
+      broadcast = JavaSparkContext.fromSparkContext(sc).broadcast(bytes);
+      broadcastContext = sc;
+    }
+    return broadcast;
+  }
+
+  /**
+   * Appends the score columns (see the class comment). Lazy like any transformation; each
+   * partition is scored in batches of {@code batchSize} rows, one native call per batch.
+   */
+  @Override
+  public Dataset<Row> transform(Dataset<?> dataset) {
+    StructType in = dataset.schema();
+    StructType out = transformSchema(in);
+    PartitionScorer.Plan plan = plan(in);
+    Broadcast<ModelBytes> bc = broadcastFor(dataset.sparkSession().sparkContext());
+    return dataset.toDF().mapPartitions(new PartitionScorer(bc, plan), Encoders.row(out));
+  }
+}

@@ -1,0 +1,93 @@
+package io.ae4j.spark;
+
+import io.ae4j.AutoEncoderModel;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One native model per JVM (executor) and model file, shared by every task thread of that JVM.
+ * Keyed by the model bytes' SHA-256; a model stays loaded until {@link #clear()} or the JVM
+ * exits (an executor serves few models; each holds its weights once).
+ */
+public final class ExecutorModels {
+  private static final ConcurrentHashMap<String, Prepared> CACHE = new ConcurrentHashMap<String, Prepared>();
+
+  private ExecutorModels() {
+  }
+
+  /** The JVM's model for these bytes, loaded on first use (thread-safe; loaded once). */
+  public static AutoEncoderModel get(ModelBytes bytes) {
+    return prepared(bytes).model;
+  }
+
+  static Prepared prepared(final ModelBytes bytes) {
+    Prepared p = CACHE.get(bytes.key());
+    if (p != null && !p.model.isClosed()) {
+      return p;
+    }
+    synchronized (CACHE) {
+      p = CACHE.get(bytes.key());
+      if (p == null || p.model.isClosed()) {
+        try {
+          p = new Prepared(bytes.load());
+        } catch (IOException e) {
+          throw new UncheckedIOException("ae4j: cannot load the model " + bytes.name() + ": " + e.getMessage(), e);
+        }
+        CACHE.put(bytes.key(), p);
+      }
+      return p;
+    }
+  }
+
+  /** How many models this JVM holds. */
+  public static int size() {
+    return CACHE.size();
+  }
+
+  /** Closes and forgets every model of this JVM (the next use loads again). */
+  public static void clear() {
+    synchronized (CACHE) {
+      for (Prepared p : CACHE.values()) {
+        p.model.close();
+      }
+      CACHE.clear();
+    }
+  }
+
+  /** A model with the lookup tables the row conversion needs, built once per JVM. */
+  static final class Prepared {
+    final AutoEncoderModel model;
+    final String[] names;
+    final int nFeatures;
+    final int nSlots;
+    final int nCats;
+    /** Per column: level to index (exact levels, first wins) for a categorical, null for a numeric. */
+    final Map<String, Integer>[] levels;
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    Prepared(AutoEncoderModel model) {
+      this.model = model;
+      this.names = model.getNames();
+      this.nFeatures = model.nfeatures();
+      this.nSlots = model.getPredsSize();
+      this.nCats = model.getNumCategoricals();
+      this.levels = new Map[nFeatures];
+      for (int i = 0; i < nFeatures; i++) {
+        String[] d = model.getDomainValues(i);
+        if (d != null) {
+          Map<String, Integer> m = new HashMap<String, Integer>(d.length * 2);
+          for (int j = 0; j < d.length; j++) {
+            if (!m.containsKey(d[j])) {
+              m.put(d[j], j);
+            }
+          }
+          levels[i] = m;
+        }
+      }
+    }
+  }
+}
