@@ -308,12 +308,16 @@ pub fn read(path: &Path, model: &Model) -> Result<Option<Calibration>, ModelErro
     };
     match found {
         None => Ok(None),
-        Some((text, origin)) => {
-            let c = Calibration::parse(&text, &origin)?;
-            c.check_model(model, &origin)?;
-            Ok(Some(c))
-        }
+        Some((text, origin)) => from_json(&text, &origin, model).map(Some),
     }
+}
+
+/// A calibration from its JSON text (a sidecar file's or a MOJO entry's content), refused when
+/// it is made for another model. `origin` names it in error messages.
+pub fn from_json(text: &[u8], origin: &str, model: &Model) -> Result<Calibration, ModelError> {
+    let c = Calibration::parse(text, origin)?;
+    c.check_model(model, origin)?;
+    Ok(c)
 }
 
 /// The calibration inside the bytes of a calibrated MOJO, if any.
@@ -324,12 +328,7 @@ pub fn read_bytes(
 ) -> Result<Option<Calibration>, ModelError> {
     match read_zip_entry(bytes) {
         None => Ok(None),
-        Some(text) => {
-            let origin = format!("{name}!{MOJO_ENTRY}");
-            let c = Calibration::parse(&text, &origin)?;
-            c.check_model(model, &origin)?;
-            Ok(Some(c))
-        }
+        Some(text) => from_json(&text, &format!("{name}!{MOJO_ENTRY}"), model).map(Some),
     }
 }
 

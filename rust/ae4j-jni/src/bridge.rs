@@ -2,6 +2,7 @@
 //! method of `io.ae4j.internal.Native`. Data crosses as primitive arrays, once per row or per
 //! batch (`get_region` / `set_region`); strings cross only for metadata, once per model.
 
+use ae4j_core::calibration;
 use ae4j_core::Model;
 use jni::objects::{IntoAuto as _, JByteArray, JDoubleArray, JIntArray, JObjectArray, JString};
 use jni::refs::Reference as _;
@@ -9,8 +10,9 @@ use jni::sys::{jdouble, jint, jlong};
 use jni::Env;
 use ndarray::{ArrayView2, ArrayViewMut1, ArrayViewMut2};
 
+use crate::decision;
 use crate::error::{BridgeError, BridgeResult};
-use crate::handle;
+use crate::handle::{self, Loaded};
 use crate::work::with_work;
 
 /// Rows scored per `get_region`/`set_region` round in a batch: bounds the native copy of a
@@ -38,11 +40,22 @@ fn jsize(n: usize, what: &str) -> BridgeResult<jint> {
     jint::try_from(n).map_err(|_| illegal(format!("{what}: {n} is over Java's array limit")))
 }
 
-/// Reads a MOJO zip from Java bytes.
+fn byte_vec(env: &mut Env<'_>, bytes: &JByteArray<'_>) -> BridgeResult<Vec<u8>> {
+    let len = bytes.len(env)?;
+    let mut signed = vec![0i8; len];
+    bytes.get_region(env, 0, &mut signed)?;
+    Ok(signed.into_iter().map(|b| b as u8).collect())
+}
+
+/// Reads a MOJO zip or a POJO source from Java bytes, with its calibration: the sidecar text
+/// `calibration_json` when given (a POJO source's, or any file's, `<file>.ae4j-calibration.json`;
+/// it wins, as in `calibration::read`), else the MOJO's `ae4j/calibration.json` entry. A
+/// calibration made for another model is a load error.
 pub fn load_bytes(
     env: &mut Env<'_>,
     bytes: &JByteArray<'_>,
     name: &JString<'_>,
+    calibration_json: &JByteArray<'_>,
 ) -> BridgeResult<jlong> {
     non_null(bytes, "model bytes")?;
     let name = if name.is_null() {
@@ -50,19 +63,49 @@ pub fn load_bytes(
     } else {
         name.try_to_string(env)?
     };
-    let len = bytes.len(env)?;
-    let mut signed = vec![0i8; len];
-    bytes.get_region(env, 0, &mut signed)?;
-    let data: Vec<u8> = signed.into_iter().map(|b| b as u8).collect();
+    let data = byte_vec(env, bytes)?;
     let model = ae4j_core::load_model_bytes(&data, &name)?;
-    Ok(handle::into_handle(model))
+    let calibration = if calibration_json.is_null() {
+        calibration::read_bytes(&data, &name, &model)?
+    } else {
+        let text = byte_vec(env, calibration_json)?;
+        let origin = format!("{name}{}", calibration::SIDECAR_SUFFIX);
+        Some(calibration::from_json(&text, &origin, &model)?)
+    };
+    Ok(handle::into_handle_with(model, calibration))
 }
 
-/// Reads a MOJO zip or an unzipped MOJO directory from a path.
+/// Reads a MOJO zip, an unzipped MOJO directory or a POJO source from a path, with the
+/// calibration stored with it (`calibration::read`).
 pub fn load_path(env: &mut Env<'_>, path: &JString<'_>) -> BridgeResult<jlong> {
     let path = jstring_arg(env, path, "model path")?;
-    let model = ae4j_core::load_model(std::path::Path::new(&path))?;
-    Ok(handle::into_handle(model))
+    let path = std::path::Path::new(&path);
+    let model = ae4j_core::load_model(path)?;
+    let calibration = calibration::read(path, &model)?;
+    Ok(handle::into_handle_with(model, calibration))
+}
+
+/// The calibration's summary, `{threshold, quantile, rows, rows_left_out, created, source,
+/// model_fingerprint}` (numbers in Rust's shortest round-trip form, which Java's
+/// `Double.parseDouble` reads back exactly; quantile and source may be null), or a null array
+/// when the model has none.
+pub fn calibration_info<'local>(
+    env: &mut Env<'local>,
+    loaded: &Loaded,
+) -> BridgeResult<JObjectArray<'local, JString<'local>>> {
+    let Some(c) = loaded.calibration.as_ref() else {
+        return Ok(JObjectArray::<JString>::null());
+    };
+    let items: [Option<String>; 7] = [
+        Some(c.threshold.to_string()),
+        c.quantile.map(|q| q.to_string()),
+        Some(c.rows.to_string()),
+        Some(c.rows_left_out.to_string()),
+        Some(c.created.clone()),
+        c.source.clone(),
+        Some(c.model_fingerprint.clone()),
+    ];
+    string_array(env, items.into_iter())
 }
 
 fn string_array<'local, S: AsRef<str>>(
@@ -196,6 +239,52 @@ pub fn score(
     reconstructed: &JDoubleArray<'_>,
     squared_errors: &JDoubleArray<'_>,
 ) -> BridgeResult<jdouble> {
+    score_row(env, model, raw, reconstructed, squared_errors, |_, _, _| {
+        Ok(())
+    })
+}
+
+/// Scores one raw row and decides on it in the same call: [`score`], plus the row's decision
+/// (layout in [`decision`]) written to `decision_out`. `threshold` NaN means none given.
+#[allow(clippy::too_many_arguments)]
+pub fn score_decide(
+    env: &mut Env<'_>,
+    loaded: &Loaded,
+    raw: &JDoubleArray<'_>,
+    reconstructed: &JDoubleArray<'_>,
+    squared_errors: &JDoubleArray<'_>,
+    threshold: jdouble,
+    explain: jint,
+    decision_out: &JDoubleArray<'_>,
+) -> BridgeResult<jdouble> {
+    let threshold = decision::threshold_arg(threshold)?;
+    let k = decision::explain_count(loaded, explain)?;
+    let stride = decision::stride(k);
+    check_len(env, decision_out, "decision output", stride)?;
+    score_row(
+        env,
+        &loaded.model,
+        raw,
+        reconstructed,
+        squared_errors,
+        |env, mse, errors| {
+            let mut out = vec![0.0; stride];
+            decision::write(loaded, threshold, k, mse, errors, &mut out);
+            Ok(decision_out.set_region(env, 0, &out)?)
+        },
+    )
+}
+
+/// Scores one raw row, then hands the MSE and squared errors to `then` (still inside the
+/// per-thread work, so nothing is copied).
+fn score_row(
+    env: &mut Env<'_>,
+    model: &Model,
+    raw: &JDoubleArray<'_>,
+    reconstructed: &JDoubleArray<'_>,
+    squared_errors: &JDoubleArray<'_>,
+    then: impl FnOnce(&mut Env<'_>, f64, &[f64]) -> BridgeResult<()>,
+) -> BridgeResult<jdouble> {
     let (nf, ns) = (model.n_features(), model.n_slots());
     let raw_len = check_len(env, raw, "raw row", nf)?;
     if raw_len != nf {
@@ -215,6 +304,7 @@ pub fn score(
         )?;
         reconstructed.set_region(env, 0, &w.reconstructed)?;
         squared_errors.set_region(env, 0, &w.squared_errors)?;
+        then(env, mse, &w.squared_errors)?;
         Ok(mse)
     })
 }
@@ -285,6 +375,87 @@ pub fn score_batch(
         reconstructed.set_region(env, jsize(start * ns, "output offset")?, rec_c)?;
         squared_errors.set_region(env, jsize(start * ns, "output offset")?, se_c)?;
         mse.set_region(env, jsize(start, "mse offset")?, mse_c)?;
+        start += m;
+    }
+    Ok(())
+}
+
+/// Decisions on `n_rows` rows already scored (their MSEs and squared errors, as
+/// [`score_batch`] wrote them), in one native call: `n_rows` decisions of
+/// `decision::stride(explain)` doubles each (layout in [`decision`]). `threshold` NaN means
+/// none given.
+#[allow(clippy::too_many_arguments)]
+pub fn decide_batch(
+    env: &mut Env<'_>,
+    loaded: &Loaded,
+    mse: &JDoubleArray<'_>,
+    squared_errors: &JDoubleArray<'_>,
+    n_rows: jint,
+    threshold: jdouble,
+    explain: jint,
+    decisions: &JDoubleArray<'_>,
+) -> BridgeResult<()> {
+    let n_rows =
+        usize::try_from(n_rows).map_err(|_| illegal(format!("row count {n_rows} is negative")))?;
+    let threshold = decision::threshold_arg(threshold)?;
+    let k = decision::explain_count(loaded, explain)?;
+    let (ns, stride) = (loaded.model.n_slots(), decision::stride(k));
+    let need = |per_row: usize, what: &str| {
+        n_rows
+            .checked_mul(per_row)
+            .ok_or_else(|| illegal(format!("{what}: {n_rows} rows overflow")))
+    };
+    check_len(env, mse, "mse", n_rows)?;
+    // The squared errors are read only when an explanation needs them.
+    if k > 0 {
+        check_len(
+            env,
+            squared_errors,
+            "squared errors",
+            need(ns, "squared errors")?,
+        )?;
+    }
+    check_len(
+        env,
+        decisions,
+        "decision output",
+        need(stride, "decision output")?,
+    )?;
+    let chunk = BATCH_CHUNK_ROWS.min(n_rows.max(1));
+    let mut mse_buf = vec![0.0; chunk];
+    let mut se_buf = vec![0.0; if k > 0 { chunk * ns } else { 0 }];
+    let mut out_buf = vec![0.0; chunk * stride];
+    let mut start = 0;
+    while start < n_rows {
+        let m = chunk.min(n_rows - start);
+        mse.get_region(env, jsize(start, "mse offset")?, &mut mse_buf[..m])?;
+        if k > 0 {
+            squared_errors.get_region(
+                env,
+                jsize(start * ns, "squared errors offset")?,
+                &mut se_buf[..m * ns],
+            )?;
+        }
+        for i in 0..m {
+            let errors = if k > 0 {
+                &se_buf[i * ns..(i + 1) * ns]
+            } else {
+                &[][..]
+            };
+            decision::write(
+                loaded,
+                threshold,
+                k,
+                mse_buf[i],
+                errors,
+                &mut out_buf[i * stride..(i + 1) * stride],
+            );
+        }
+        decisions.set_region(
+            env,
+            jsize(start * stride, "decision offset")?,
+            &out_buf[..m * stride],
+        )?;
         start += m;
     }
     Ok(())

@@ -1,44 +1,69 @@
-//! Model handles: an `Arc<Model>` leaked to Java as a `jlong`.
+//! Model handles: an `Arc<Loaded>` (the model and the calibration stored with it) leaked to
+//! Java as a `jlong`.
 //!
 //! Java (`io.ae4j.internal.NativeHandle`) counts the calls in flight and frees a handle only
 //! after `close()` (or the garbage-collection fallback) *and* the last in-flight call, so a
-//! borrowed `&Model` is valid for the whole native call that received the handle.
+//! borrowed `&Model` / `&Loaded` is valid for the whole native call that received the handle.
 
 use std::sync::Arc;
 
+use ae4j_core::calibration::Calibration;
 use ae4j_core::Model;
 use jni::sys::jlong;
 
 use crate::error::{BridgeError, BridgeResult};
 
-/// Moves a model behind a handle owned by Java.
-pub fn into_handle(model: Model) -> jlong {
-    Arc::into_raw(Arc::new(model)) as jlong
+/// What a handle owns: the model, and its calibration when the model file carried one (already
+/// checked to belong to this model).
+#[derive(Debug)]
+pub struct Loaded {
+    pub model: Model,
+    pub calibration: Option<Calibration>,
 }
 
-/// Borrows the model of a live handle. 0 is rejected.
+/// Moves a model without a calibration behind a handle owned by Java.
+pub fn into_handle(model: Model) -> jlong {
+    into_handle_with(model, None)
+}
+
+/// Moves a model and its calibration behind a handle owned by Java.
+pub fn into_handle_with(model: Model, calibration: Option<Calibration>) -> jlong {
+    Arc::into_raw(Arc::new(Loaded { model, calibration })) as jlong
+}
+
+/// Borrows what a live handle owns. 0 is rejected.
 ///
 /// # Safety
-/// `handle` must come from [`into_handle`] and not have been passed to [`free`] yet; Java's
-/// use counting guarantees that for every call it makes.
-pub unsafe fn model<'a>(handle: jlong) -> BridgeResult<&'a Model> {
+/// `handle` must come from [`into_handle`] / [`into_handle_with`] and not have been passed to
+/// [`free`] yet; Java's use counting guarantees that for every call it makes.
+pub unsafe fn loaded<'a>(handle: jlong) -> BridgeResult<&'a Loaded> {
     if handle == 0 {
         return Err(BridgeError::IllegalState(
             "ae4j: no model behind a null (0) handle".into(),
         ));
     }
     // SAFETY: per the contract above, the Arc's strong count is held by Java until `free`.
-    Ok(unsafe { &*(handle as *const Model) })
+    Ok(unsafe { &*(handle as *const Loaded) })
+}
+
+/// Borrows the model of a live handle. 0 is rejected.
+///
+/// # Safety
+/// As for [`loaded`].
+pub unsafe fn model<'a>(handle: jlong) -> BridgeResult<&'a Model> {
+    // SAFETY: the caller upholds `loaded`'s contract.
+    Ok(&unsafe { loaded(handle) }?.model)
 }
 
 /// Releases Java's reference. 0 is ignored.
 ///
 /// # Safety
-/// Once per handle from [`into_handle`], after every call using it has returned.
+/// Once per handle from [`into_handle`] / [`into_handle_with`], after every call using it has
+/// returned.
 pub unsafe fn free(handle: jlong) {
     if handle != 0 {
         // SAFETY: per the contract above, this is the handle's one `into_raw` reference.
-        drop(unsafe { Arc::from_raw(handle as *const Model) });
+        drop(unsafe { Arc::from_raw(handle as *const Loaded) });
     }
 }
 
@@ -78,6 +103,26 @@ mod tests {
                 });
             }
         });
+        unsafe { free(h) };
+    }
+
+    #[test]
+    fn a_handle_keeps_the_calibration_of_its_model() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/fixtures/calibration/synth_tanh.calibrated.zip"
+        );
+        let m = ae4j_core::load_model(std::path::Path::new(path)).unwrap();
+        let c = ae4j_core::calibration::read(std::path::Path::new(path), &m).unwrap();
+        assert!(c.is_some());
+        let threshold = c.as_ref().unwrap().threshold;
+        let h = into_handle_with(m, c);
+        let l = unsafe { loaded(h) }.unwrap();
+        assert_eq!(l.calibration.as_ref().unwrap().threshold, threshold);
+        assert!(std::ptr::eq(unsafe { model(h) }.unwrap(), &l.model));
+        unsafe { free(h) };
+        let h = into_handle(fixture_model());
+        assert!(unsafe { loaded(h) }.unwrap().calibration.is_none());
         unsafe { free(h) };
     }
 

@@ -7,11 +7,15 @@
 //!   runs inside `EnvUnowned::with_env`, which catches panics, and resolves with
 //!   [`error::ThrowJava`]: errors become specific Java exceptions, a panic becomes
 //!   `io.ae4j.NativeException`, and the JVM never aborts (the workspace keeps `panic = "unwind"`).
-//! * A model is an immutable `Arc<Model>` shared by every thread, crossing as a `jlong` handle
-//!   (0 is rejected; Java frees it once, after the last in-flight call).
+//! * A model is an immutable `Arc<Loaded>` (the model and its calibration, if its file carried
+//!   one) shared by every thread, crossing as a `jlong` handle (0 is rejected; Java frees it
+//!   once, after the last in-flight call).
+//! * Anomaly decisions (issue #12) are the core's `calibration::decide` / `explain`, computed in
+//!   the scoring call of a row or once per batch ([`decision`]).
 //! * Rows cross as flat `double[]` arrays, one region copy per row or per batch chunk.
 
 pub mod bridge;
+pub mod decision;
 pub mod error;
 pub mod handle;
 pub mod pojo_class;
@@ -25,6 +29,7 @@ use jni::sys::{jdouble, jint, jlong};
 use jni::{Env, EnvUnowned};
 
 use crate::error::{BridgeResult, ThrowJava};
+use crate::handle::Loaded;
 
 /// Runs `f` on the model behind `handle` (0 rejected), turning errors and panics into Java
 /// exceptions.
@@ -41,15 +46,31 @@ fn with_model<'l, T: Default>(
     .resolve::<ThrowJava>()
 }
 
-/// `static native long load(byte[] mojoZip, String name) throws IOException`
+/// Runs `f` on what the handle owns (model and calibration; 0 rejected), turning errors and
+/// panics into Java exceptions.
+fn with_loaded<'l, T: Default>(
+    env: &mut EnvUnowned<'l>,
+    handle: jlong,
+    f: impl FnOnce(&mut Env<'l>, &Loaded) -> BridgeResult<T>,
+) -> T {
+    env.with_env(|env| {
+        // SAFETY: Java passes only live handles (NativeHandle counts in-flight calls).
+        let loaded = unsafe { handle::loaded(handle) }?;
+        f(env, loaded)
+    })
+    .resolve::<ThrowJava>()
+}
+
+/// `static native long load(byte[] mojoZip, String name, byte[] calibrationJson) throws IOException`
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_io_ae4j_internal_Native_load<'l>(
     mut env: EnvUnowned<'l>,
     _c: JClass<'l>,
     bytes: JByteArray<'l>,
     name: JString<'l>,
+    calibration_json: JByteArray<'l>,
 ) -> jlong {
-    env.with_env(|env| bridge::load_bytes(env, &bytes, &name))
+    env.with_env(|env| bridge::load_bytes(env, &bytes, &name, &calibration_json))
         .resolve::<ThrowJava>()
 }
 
@@ -217,6 +238,72 @@ pub extern "system" fn Java_io_ae4j_internal_Native_scoreBatch<'l>(
 ) {
     with_model(&mut env, handle, |env, m| {
         bridge::score_batch(env, m, &rows, n_rows, &reconstructed, &squared_errors, &mse)
+    })
+}
+
+/// `static native String[] calibration(long handle)`: null without a calibration.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_ae4j_internal_Native_calibration<'l>(
+    mut env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    handle: jlong,
+) -> JObjectArray<'l, JString<'l>> {
+    with_loaded(&mut env, handle, bridge::calibration_info)
+}
+
+/// `static native double scoreDecide(long handle, double[] raw, double[] reconstructed, double[] squaredErrors, double threshold, int explain, double[] decision)`
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub extern "system" fn Java_io_ae4j_internal_Native_scoreDecide<'l>(
+    mut env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    handle: jlong,
+    raw: JDoubleArray<'l>,
+    reconstructed: JDoubleArray<'l>,
+    squared_errors: JDoubleArray<'l>,
+    threshold: jdouble,
+    explain: jint,
+    decision: JDoubleArray<'l>,
+) -> jdouble {
+    with_loaded(&mut env, handle, |env, l| {
+        bridge::score_decide(
+            env,
+            l,
+            &raw,
+            &reconstructed,
+            &squared_errors,
+            threshold,
+            explain,
+            &decision,
+        )
+    })
+}
+
+/// `static native void decideBatch(long handle, double[] mse, double[] squaredErrors, int nRows, double threshold, int explain, double[] decisions)`
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub extern "system" fn Java_io_ae4j_internal_Native_decideBatch<'l>(
+    mut env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    handle: jlong,
+    mse: JDoubleArray<'l>,
+    squared_errors: JDoubleArray<'l>,
+    n_rows: jint,
+    threshold: jdouble,
+    explain: jint,
+    decisions: JDoubleArray<'l>,
+) {
+    with_loaded(&mut env, handle, |env, l| {
+        bridge::decide_batch(
+            env,
+            l,
+            &mse,
+            &squared_errors,
+            n_rows,
+            threshold,
+            explain,
+            &decisions,
+        )
     })
 }
 

@@ -40,9 +40,18 @@ import java.util.Map;
  * categorical holds its level index, a numeric its value; {@code NaN} is missing.
  *
  * <p>Serializable (for Spark closures and broadcasts, like genmodel's models): the model file's
- * bytes (MOJO zip or POJO source) are written, or, for a model built from a compiled POJO, its
- * arrays and activation; reading them back loads a new native model in the receiving JVM. A
- * model loaded from an unzipped MOJO directory is not serializable.
+ * bytes (MOJO zip or POJO source, with the sidecar calibration it was loaded with, if any) are
+ * written, or, for a model built from a compiled POJO, its arrays and activation; reading them
+ * back loads a new native model in the receiving JVM. A model loaded from an unzipped MOJO
+ * directory is not serializable.
+ *
+ * <p>Anomaly decisions: a model file may carry a calibration ({@link #getCalibration()}; made by
+ * {@code ae4j calibrate}): a calibrated MOJO's zip entry {@code ae4j/calibration.json}, or the
+ * sidecar file {@code <path>.ae4j-calibration.json} beside a model loaded from a path (the
+ * sidecar wins, as in the CLI). {@link #load(byte[])} and {@link #load(InputStream)} see only
+ * a MOJO's zip entry: a POJO source given as bytes has no sidecar. A model from a compiled POJO
+ * ({@link #fromPojo(Object)}) has no calibration. A calibration made for another model fails the
+ * load with an {@link IOException}.
  */
 public class AutoEncoderModel implements AutoCloseable, Serializable {
   private static final long serialVersionUID = 1L;
@@ -53,6 +62,10 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
   private final transient byte[] mojoBytes;
   /** A compiled POJO's arrays, kept for serialization; null unless built by {@link #fromPojo}. */
   private final transient PojoReflection.Spec pojo;
+  /** The sidecar calibration's text the model was loaded with, kept for serialization; or null. */
+  private final transient byte[] calibrationJson;
+  /** The calibration stored with the model, or null. */
+  private final transient Calibration calibration;
   private final transient String[] names;
   private final transient String[][] domains;
   private final transient String[] slotNames;
@@ -78,6 +91,7 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
     this.source = source;
     this.mojoBytes = opened.mojoZip;
     this.pojo = opened.pojo;
+    this.calibrationJson = opened.calibrationJson;
     long p = handle.acquire();
     try {
       int[] counts = Native.ints(p, 2);
@@ -98,6 +112,8 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
       this.mojoVersion = info[2];
       this.modelId = info[3];
       this.activation = info[4];
+      String[] c = Native.calibration(p);
+      this.calibration = c == null ? null : new Calibration(c);
     } catch (RuntimeException e) {
       handle.release();
       handle.close();
@@ -151,26 +167,39 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
   }
 
   /**
-   * A new native handle and what it was read from: the file's bytes (null for a directory), or
-   * a compiled POJO's arrays.
+   * A new native handle and what it was read from: the file's bytes (null for a directory) and
+   * the sidecar calibration's text (or null), or a compiled POJO's arrays.
    */
   static final class Opened {
     final long ptr;
     final byte[] mojoZip;
     final PojoReflection.Spec pojo;
+    final byte[] calibrationJson;
 
     Opened(long ptr, byte[] mojoZip) {
-      this(ptr, mojoZip, null);
+      this(ptr, mojoZip, null, null);
     }
 
     Opened(long ptr, byte[] mojoZip, PojoReflection.Spec pojo) {
+      this(ptr, mojoZip, pojo, null);
+    }
+
+    Opened(long ptr, byte[] mojoZip, PojoReflection.Spec pojo, byte[] calibrationJson) {
       this.ptr = ptr;
       this.mojoZip = mojoZip;
       this.pojo = pojo;
+      this.calibrationJson = calibrationJson;
     }
   }
 
-  /** Reads a MOJO zip file or directory, or a POJO source file, into a new native handle. */
+  /** Appended to a model file's path for its sidecar calibration (as the core's {@code SIDECAR_SUFFIX}). */
+  static final String SIDECAR_SUFFIX = ".ae4j-calibration.json";
+
+  /**
+   * Reads a MOJO zip file or directory, or a POJO source file, into a new native handle, with
+   * the calibration stored with it (the sidecar {@code <path>.ae4j-calibration.json} if there is
+   * one, else a MOJO's zip entry).
+   */
   static Opened open(Path path) throws IOException {
     if (path == null) {
       throw new IllegalArgumentException("model path must not be null");
@@ -180,12 +209,19 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
       return new Opened(Native.loadPath(path.toAbsolutePath().toString()), null);
     }
     byte[] bytes = Files.readAllBytes(path);
-    return new Opened(Native.load(bytes, path.toString()), bytes);
+    Path sidecar = Paths.get(path.toString() + SIDECAR_SUFFIX);
+    byte[] calibrationJson = Files.exists(sidecar) ? Files.readAllBytes(sidecar) : null;
+    return open(bytes, path.toString(), calibrationJson);
   }
 
   static Opened open(byte[] mojoZip, String name) throws IOException {
+    return open(mojoZip, name, null);
+  }
+
+  /** {@code calibrationJson}: a sidecar's text, or null to use a MOJO's zip entry if any. */
+  static Opened open(byte[] mojoZip, String name, byte[] calibrationJson) throws IOException {
     NativeLoader.load();
-    return new Opened(Native.load(mojoZip, name), mojoZip);
+    return new Opened(Native.load(mojoZip, name, calibrationJson), mojoZip, null, calibrationJson);
   }
 
   /** Loads a MOJO from the bytes of its zip, or a POJO from the bytes of its {@code .java} source (told apart by content). */
@@ -281,25 +317,30 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
       throw new NotSerializableException("ae4j: the model " + source + " was loaded from an unzipped"
           + " MOJO directory and cannot be serialized; load it from the .zip");
     }
-    return new Serialized(mojoBytes, source, this instanceof MojoModel);
+    return new Serialized(mojoBytes, source, this instanceof MojoModel, calibrationJson);
   }
 
-  /** The serialized form of a model: its MOJO zip. */
+  /**
+   * The serialized form of a model: its MOJO zip (a calibrated MOJO carries its calibration) or
+   * POJO source, and the sidecar calibration it was loaded with (null if none).
+   */
   static final class Serialized implements Serializable {
     private static final long serialVersionUID = 1L;
     private final byte[] mojoZip;
     private final String source;
     private final boolean mojoModel;
+    private final byte[] calibrationJson;
 
-    Serialized(byte[] mojoZip, String source, boolean mojoModel) {
+    Serialized(byte[] mojoZip, String source, boolean mojoModel, byte[] calibrationJson) {
       this.mojoZip = mojoZip;
       this.source = source;
       this.mojoModel = mojoModel;
+      this.calibrationJson = calibrationJson;
     }
 
     private Object readResolve() throws ObjectStreamException {
       try {
-        Opened opened = open(mojoZip, source);
+        Opened opened = open(mojoZip, source, calibrationJson);
         return mojoModel ? new MojoModel(opened, source) : new AutoEncoderModel(opened, source);
       } catch (IOException e) {
         InvalidObjectException ex = new InvalidObjectException("ae4j: cannot load the deserialized model "
@@ -449,6 +490,17 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
   public String getFormat() {
     handle.ensureOpen();
     return format;
+  }
+
+  /**
+   * The calibration stored with the model (threshold, quantile, row counts, ...), or null when
+   * the model file carried none. See the class comment for where it comes from; the decisions it
+   * drives are {@code AutoEncoderModelPrediction.anomaly}, {@code percentile} and the
+   * explanation fields.
+   */
+  public Calibration getCalibration() {
+    handle.ensureOpen();
+    return calibration;
   }
 
   /** Where the model came from (path or name given to load). */
@@ -632,18 +684,58 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
 
   AutoEncoderModelPrediction predict(Map<String, ?> row, boolean unknownToNa, boolean invalidToNa)
       throws PredictException {
+    return predict(row, unknownToNa, invalidToNa, Double.NaN, 0);
+  }
+
+  /**
+   * Whether a prediction carries decision data: a calibration, a run-time threshold (not NaN)
+   * or an explanation asked for. Otherwise the plain scoring call is used.
+   */
+  private boolean decides(double threshold, int explain) {
+    return calibration != null || !Double.isNaN(threshold) || explain > 0;
+  }
+
+  /**
+   * One row, scored and decided on in one native call: {@code threshold} NaN for none (the
+   * calibration's applies), {@code explain} the number of top columns wanted (0 for none).
+   */
+  AutoEncoderModelPrediction predict(Map<String, ?> row, boolean unknownToNa, boolean invalidToNa,
+      double threshold, int explain) throws PredictException {
     double[] raw = new double[nFeatures];
     fillRaw(row, raw, 0, unknownToNa, invalidToNa);
     double[] reconstructed = new double[nSlots];
     double[] squaredErrors = new double[nSlots];
-    double mse = score(raw, reconstructed, squaredErrors);
+    double mse;
+    double[] decision = null;
+    int k = Math.min(explain, nFeatures);
+    if (decides(threshold, k)) {
+      decision = new double[2 + 2 * k];
+      long p = handle.acquire();
+      try {
+        mse = Native.scoreDecide(p, raw, reconstructed, squaredErrors, threshold, k, decision);
+      } finally {
+        handle.release();
+      }
+    } else {
+      mse = score(raw, reconstructed, squaredErrors);
+    }
     double[] original = new double[nSlots];
     expandOriginal(raw, 0, original);
-    return prediction(original, reconstructed, squaredErrors, mse);
+    AutoEncoderModelPrediction out = prediction(original, reconstructed, squaredErrors, mse);
+    if (decision != null) {
+      applyDecision(out, decision, 0, k);
+    }
+    return out;
   }
 
   AutoEncoderModelPrediction[] predictBatch(java.util.List<? extends Map<String, ?>> rows,
       boolean unknownToNa, boolean invalidToNa) throws PredictException {
+    return predictBatch(rows, unknownToNa, invalidToNa, Double.NaN, 0);
+  }
+
+  /** Many rows in one scoring call and, when decisions apply, one decision call. */
+  AutoEncoderModelPrediction[] predictBatch(java.util.List<? extends Map<String, ?>> rows,
+      boolean unknownToNa, boolean invalidToNa, double threshold, int explain) throws PredictException {
     handle.ensureOpen();
     int n = rows.size();
     double[] raw = new double[n * nFeatures];
@@ -665,14 +757,48 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
     if (n > 0) {
       scoreBatch(raw, rec, se, mse);
     }
+    int k = Math.min(explain, nFeatures);
+    int stride = 2 + 2 * k;
+    double[] decisions = null;
+    if (n > 0 && decides(threshold, k)) {
+      decisions = new double[n * stride];
+      long p = handle.acquire();
+      try {
+        Native.decideBatch(p, mse, se, n, threshold, k, decisions);
+      } finally {
+        handle.release();
+      }
+    }
     AutoEncoderModelPrediction[] out = new AutoEncoderModelPrediction[n];
     for (int i = 0; i < n; i++) {
       double[] original = new double[nSlots];
       expandOriginal(raw, i * nFeatures, original);
       out[i] = prediction(original, Arrays.copyOfRange(rec, i * nSlots, (i + 1) * nSlots),
           Arrays.copyOfRange(se, i * nSlots, (i + 1) * nSlots), mse[i]);
+      if (decisions != null) {
+        applyDecision(out[i], decisions, i * stride, k);
+      }
     }
     return out;
+  }
+
+  /** Reads one row's native decision (layout in {@link Native#scoreDecide}) into the prediction. */
+  private void applyDecision(AutoEncoderModelPrediction p, double[] d, int offset, int k) {
+    double flag = d[offset];
+    p.anomaly = Double.isNaN(flag) ? null : Boolean.valueOf(flag != 0.0);
+    p.percentile = d[offset + 1];
+    int n = 0;
+    while (n < k && d[offset + 2 + 2 * n] >= 0) {
+      n++;
+    }
+    String[] columns = new String[n];
+    double[] shares = new double[n];
+    for (int i = 0; i < n; i++) {
+      columns[i] = names[(int) d[offset + 2 + 2 * i]];
+      shares[i] = d[offset + 3 + 2 * i];
+    }
+    p.explanationColumns = columns;
+    p.explanationShares = shares;
   }
 
   private AutoEncoderModelPrediction prediction(double[] original, double[] reconstructed,

@@ -28,6 +28,11 @@ import java.util.List;
  *   <li>{@code mse} is finite when a numeric is missing (the H2O server's value; genmodel: NaN);</li>
  *   <li>the result also carries per-slot squared errors and the community patch's fields.</li>
  * </ul>
+ *
+ * <p>Anomaly decisions (ae4j): for a calibrated model ({@link AutoEncoderModel#getCalibration()})
+ * or with {@link Config#setThreshold(double)}, each result carries {@code anomaly} and
+ * {@code percentile}; with {@link Config#setExplain(int)}, the top columns behind its error.
+ * They are computed natively in the same call as the score (one more call per batch).
  */
 public class EasyPredictModelWrapper implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -36,6 +41,9 @@ public class EasyPredictModelWrapper implements Serializable {
   public final AutoEncoderModel m;
   private final boolean convertUnknownCategoricalLevelsToNa;
   private final boolean convertInvalidNumbersToNa;
+  /** The run-time threshold, null when not set (also in a stream written before it existed). */
+  private final Double threshold;
+  private final int explain;
 
   /** genmodel's configuration object; setters return {@code this}. */
   public static class Config implements Serializable {
@@ -44,6 +52,8 @@ public class EasyPredictModelWrapper implements Serializable {
     private boolean convertUnknownCategoricalLevelsToNa;
     private boolean convertInvalidNumbersToNa;
     private boolean useExtendedOutput;
+    private Double threshold;
+    private int explain;
 
     public Config setModel(AutoEncoderModel value) {
       model = value;
@@ -95,6 +105,46 @@ public class EasyPredictModelWrapper implements Serializable {
     public boolean getUseExtendedOutput() {
       return useExtendedOutput;
     }
+
+    /**
+     * ae4j: the MSE above which a row is an anomaly, overriding the model's calibrated threshold
+     * at run time (the calibration's percentiles still apply). For an uncalibrated model it
+     * turns decisions on ({@code anomaly} set, {@code percentile} NaN). Not set by default.
+     *
+     * @throws IllegalArgumentException the threshold is NaN or infinite
+     */
+    public Config setThreshold(double value) {
+      if (Double.isNaN(value) || Double.isInfinite(value)) {
+        throw new IllegalArgumentException("the threshold must be a finite number, not " + value);
+      }
+      threshold = Double.valueOf(value);
+      return this;
+    }
+
+    /** The run-time threshold, or null when not set (the calibration's threshold, if any, applies). */
+    public Double getThreshold() {
+      return threshold;
+    }
+
+    /**
+     * ae4j: name the {@code k} input columns with the largest shares of each row's squared
+     * error ({@code explanationColumns} / {@code explanationShares}); 0 (the default) for none.
+     * More than the model's columns means all of them. Works with or without a calibration.
+     *
+     * @throws IllegalArgumentException k is negative
+     */
+    public Config setExplain(int k) {
+      if (k < 0) {
+        throw new IllegalArgumentException("the explanation count must be 0 or more, not " + k);
+      }
+      explain = k;
+      return this;
+    }
+
+    /** The number of top columns explained per row (0: none). */
+    public int getExplain() {
+      return explain;
+    }
   }
 
   /** Wraps a model with the default configuration (unknown levels and invalid numbers throw). */
@@ -135,6 +185,8 @@ public class EasyPredictModelWrapper implements Serializable {
     this.m = config.getModel();
     this.convertUnknownCategoricalLevelsToNa = config.getConvertUnknownCategoricalLevelsToNa();
     this.convertInvalidNumbersToNa = config.getConvertInvalidNumbersToNa();
+    this.threshold = config.getThreshold();
+    this.explain = config.getExplain();
   }
 
   public boolean getConvertUnknownCategoricalLevelsToNa() {
@@ -143,6 +195,16 @@ public class EasyPredictModelWrapper implements Serializable {
 
   public boolean getConvertInvalidNumbersToNa() {
     return convertInvalidNumbersToNa;
+  }
+
+  /** The run-time threshold of {@link Config#setThreshold(double)}, or null when not set. */
+  public Double getThreshold() {
+    return threshold;
+  }
+
+  /** The number of top columns explained per row ({@link Config#setExplain(int)}; 0: none). */
+  public int getExplain() {
+    return explain;
   }
 
   /**
@@ -160,7 +222,8 @@ public class EasyPredictModelWrapper implements Serializable {
     if (data == null) {
       throw new IllegalArgumentException("data must not be null");
     }
-    return m.predict(data, convertUnknownCategoricalLevelsToNa, convertInvalidNumbersToNa);
+    return m.predict(data, convertUnknownCategoricalLevelsToNa, convertInvalidNumbersToNa,
+        threshold == null ? Double.NaN : threshold, explain);
   }
 
   /** genmodel's generic {@code predict}: for an autoencoder, {@link #predictAutoEncoder(RowData)}. */
@@ -177,6 +240,7 @@ public class EasyPredictModelWrapper implements Serializable {
     if (rows == null) {
       throw new IllegalArgumentException("rows must not be null");
     }
-    return m.predictBatch(rows, convertUnknownCategoricalLevelsToNa, convertInvalidNumbersToNa);
+    return m.predictBatch(rows, convertUnknownCategoricalLevelsToNa, convertInvalidNumbersToNa,
+        threshold == null ? Double.NaN : threshold, explain);
   }
 }

@@ -12,10 +12,19 @@ package io.ae4j.internal;
 public final class Native {
   private Native() {}
 
-  /** Reads a MOJO zip or a POJO's {@code .java} source (told apart by content or name); returns a handle. */
-  public static native long load(byte[] mojoZip, String name) throws java.io.IOException;
+  /**
+   * Reads a MOJO zip or a POJO's {@code .java} source (told apart by content or name); returns a
+   * handle. The handle keeps the model's calibration: {@code calibrationJson} (a sidecar file's
+   * text) when not null, else the MOJO's {@code ae4j/calibration.json} entry, if any. A
+   * calibration made for another model throws {@link java.io.IOException}.
+   */
+  public static native long load(byte[] mojoZip, String name, byte[] calibrationJson) throws java.io.IOException;
 
-  /** Reads a MOJO zip file, an unzipped MOJO directory or a POJO {@code .java} file; returns a handle. */
+  /**
+   * Reads a MOJO zip file, an unzipped MOJO directory or a POJO {@code .java} file, with the
+   * calibration stored with it (sidecar {@code <path>.ae4j-calibration.json}, else the zip
+   * entry); returns a handle.
+   */
   public static native long loadPath(String path) throws java.io.IOException;
 
   /**
@@ -60,6 +69,31 @@ public final class Native {
   /** Scores nRows raw rows stored row after row in rows. */
   public static native void scoreBatch(long handle, double[] rows, int nRows,
       double[] reconstructed, double[] squaredErrors, double[] mse);
+
+  /**
+   * The model's calibration, {threshold, quantile, rows, rowsLeftOut, created, source,
+   * modelFingerprint} (numbers as exact decimal text; quantile and source may be null), or null
+   * when the model has none.
+   */
+  public static native String[] calibration(long handle);
+
+  /**
+   * {@link #score}, plus the row's anomaly decision in the same call, written to
+   * {@code decision} ({@code 2 + 2 * explain} doubles): [0] 1 anomaly / 0 normal / NaN no
+   * decision; [1] percentile or NaN; then {@code explain} pairs (column index, share of the
+   * squared error), index -1 and share NaN past the last. {@code threshold} NaN: none given (the
+   * calibration's, if any, applies). {@code explain} is at most the number of input columns.
+   */
+  public static native double scoreDecide(long handle, double[] raw, double[] reconstructed,
+      double[] squaredErrors, double threshold, int explain, double[] decision);
+
+  /**
+   * The decisions of nRows rows already scored (their MSEs, and their squared errors laid out as
+   * {@link #scoreBatch} writes them; only read when {@code explain > 0}), row i's at
+   * {@code i * (2 + 2 * explain)} of {@code decisions}, laid out as in {@link #scoreDecide}.
+   */
+  public static native void decideBatch(long handle, double[] mse, double[] squaredErrors, int nRows,
+      double threshold, int explain, double[] decisions);
 
   /**
    * Diagnostic: panics inside the native library on purpose. It must surface as an

@@ -7,7 +7,9 @@ import io.ae4j.RowData;
  * ({@link #original}, {@link #reconstructed}, {@link #reconstructedRowData}, {@link #mse}), the
  * fields of the community patch "predictAutoEncoder returns reconstruction error"
  * ({@link #predictions}, {@link #feature}, {@link #reconstrunctionError},
- * {@link #averageReconstructionError}) and ae4j's {@link #squaredErrors}.
+ * {@link #averageReconstructionError}), ae4j's {@link #squaredErrors} and ae4j's anomaly
+ * decision ({@link #anomaly}, {@link #percentile}, {@link #explanationColumns},
+ * {@link #explanationShares}).
  *
  * <p>Every array has one value per <em>expanded slot</em>, in the model's order (see
  * {@code AutoEncoderModel.getSlotNames()}): for each categorical column (they come first) one
@@ -84,4 +86,35 @@ public class AutoEncoderModelPrediction extends AbstractPrediction {
    * {@link #reconstrunctionError}.
    */
   public double averageReconstructionError = -1;
+
+  /**
+   * ae4j: the anomaly decision, {@code mse > threshold}, with the wrapper's
+   * {@code Config.setThreshold} if set, else the model's calibrated threshold
+   * ({@code AutoEncoderModel.getCalibration()}). {@code null} when there is neither: no
+   * decision is invented for an uncalibrated model. A NaN {@link #mse} is never an anomaly.
+   */
+  public Boolean anomaly;
+
+  /**
+   * ae4j: the share of the calibration rows with a lower MSE, in [0, 1] (0 at or below the
+   * smallest calibration MSE, 1 above the largest, monotone in between; interpolated in the
+   * calibration's 1,001 stored quantiles, so good to about 0.1%). {@code NaN} when unknown: the
+   * model has no calibration (even with a run-time threshold), or {@link #mse} is NaN.
+   */
+  public double percentile = Double.NaN;
+
+  /**
+   * ae4j: the input columns with the largest shares of the row's squared error, largest first,
+   * at most {@code Config.setExplain(k)} of them (a categorical's level and NA slots summed into
+   * its column). Empty when no explanation was asked for (k = 0, the default) or there is
+   * nothing to explain (a total error of 0 or not finite).
+   */
+  public String[] explanationColumns = new String[0];
+
+  /**
+   * ae4j: the shares of {@link #explanationColumns}, in the same order: each column's part of
+   * the sum of {@link #squaredErrors}. The shares of all columns sum to 1, so these top-k sum to
+   * at most 1. Empty exactly when {@link #explanationColumns} is.
+   */
+  public double[] explanationShares = new double[0];
 }
