@@ -193,6 +193,10 @@ def main():
     L += ["", "Both write the reconstruction of every row (ae4j adds the MSE column); PredictCsv includes JVM start-up.", ""]
 
     text = "\n".join(L)
+    # Figures measured by other harnesses (service, Spark), each with its own command.
+    other = os.path.join(ROOT, "bench", "other-benchmarks.md")
+    if os.path.exists(other):
+        text += open(other, encoding="utf-8").read()
     if os.environ.get("AE4J_BENCH_NO_WRITE") != "1":
         with open(os.path.join(ROOT, "BENCHMARKS.md"), "w", encoding="utf-8") as f:
             f.write(text)
