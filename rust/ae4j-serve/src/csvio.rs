@@ -1,5 +1,6 @@
 //! CSV in and out, as `ae4j predict` reads and writes it: a header row naming the model's
-//! columns, then `Reconstruction.MSE`, `reconstr_<slot>.SE`..., `reconstr_<slot>`..., and
+//! columns, then `Reconstruction.MSE`, `anomaly`, `percentile` (when a decision is made),
+//! `reconstr_<slot>.SE`..., `reconstr_<slot>`..., `top_<i>_column`, `top_<i>_share`, and
 //! (here always) an `error` column. Numbers are the shortest text that reads back to the
 //! same double, with Java's `NaN` / `Infinity` / `-Infinity`.
 
@@ -43,11 +44,18 @@ pub fn parse(body: &[u8], max_rows: usize) -> Result<Rows, ApiError> {
 pub fn render(model: &Model, outcome: &Outcome, options: Options) -> String {
     let (se_names, recon_names) = column_names(model);
     let mut cols = vec!["Reconstruction.MSE".to_string()];
+    let decided = outcome.decisions.is_some();
+    if decided {
+        cols.extend(["anomaly".to_string(), "percentile".to_string()]);
+    }
     if options.per_feature {
         cols.extend(se_names);
     }
     if options.reconstruction {
         cols.extend(recon_names);
+    }
+    for i in 1..=options.explain {
+        cols.extend([format!("top_{i}_column"), format!("top_{i}_share")]);
     }
     cols.push("error".into());
     let mut out = String::with_capacity(32 * cols.len() * (1 + outcome.rows()));
@@ -66,6 +74,17 @@ pub fn render(model: &Model, outcome: &Outcome, options: Options) -> String {
             }
         };
         push(&mut out, outcome.mse[i]);
+        if decided {
+            out.push(',');
+            let d = outcome.decision(i).filter(|_| failure.is_none());
+            if let Some(d) = d {
+                out.push_str(if d.anomaly { "true" } else { "false" });
+            }
+            out.push(',');
+            if let Some(p) = d.and_then(|d| d.percentile) {
+                push_number(&mut out, p);
+            }
+        }
         if options.per_feature {
             for &v in outcome.se_row(i) {
                 out.push(',');
@@ -76,6 +95,16 @@ pub fn render(model: &Model, outcome: &Outcome, options: Options) -> String {
             for &v in outcome.recon_row(i) {
                 out.push(',');
                 push(&mut out, v);
+            }
+        }
+        for k in 0..options.explain {
+            out.push(',');
+            if let Some(&(c, share)) = outcome.explanation(i).get(k) {
+                push_field(&mut out, &model.columns()[c].name);
+                out.push(',');
+                push_number(&mut out, share);
+            } else {
+                out.push(',');
             }
         }
         out.push(',');

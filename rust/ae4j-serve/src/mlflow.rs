@@ -1,6 +1,9 @@
 //! The MLflow scoring server contract, which SageMaker also uses: `GET /ping`, `GET /health`,
 //! `GET /version`, `POST /invocations` with `dataframe_split`, `dataframe_records` (or
 //! `instances`/`inputs` as records) JSON, or `text/csv`; answers `{"predictions": [...]}`.
+//! With `per_feature` or `reconstruction` (a record per row), a calibrated model's records (or
+//! any model's, with `params.threshold`) also hold `anomaly` and `percentile`; the plain answer
+//! stays a list of MSEs, as MLflow clients expect. CSV answers carry the decision columns.
 
 use ae4j_core::ConvertOptions;
 use axum::body::Body;
@@ -34,6 +37,9 @@ struct Params {
     convert_unknown_categoricals_to_na: bool,
     #[serde(default)]
     convert_invalid_numbers_to_na: bool,
+    /// An MSE threshold in place of the calibrated one (or for an uncalibrated model).
+    #[serde(default)]
+    threshold: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -92,6 +98,7 @@ pub async fn invocations(
         .map_err(m)?;
     let (model, id, max_rows) = (served.model.clone(), served.id.clone(), state.max_rows);
     let csv_out = api::wants_csv(&headers);
+    let calibration = served.calibration.clone();
     api::offload(bytes.len(), move || {
         let (rows, params) = if kind == BodyKind::Csv {
             (
@@ -131,8 +138,11 @@ pub async fn invocations(
                 unknown_categorical_to_na: params.convert_unknown_categoricals_to_na,
                 invalid_number_to_na: params.convert_invalid_numbers_to_na,
             },
+            threshold: scoring::check_threshold(params.threshold)
+                .map_err(|e| m(ApiError::bad_request(e)))?,
+            explain: 0,
         };
-        let outcome = scoring::score(&model, &rows, options);
+        let outcome = scoring::score(&model, calibration.as_deref(), &rows, options);
         let note = Scored {
             model: id.clone(),
             protocol: Protocol::Mlflow,
@@ -162,6 +172,11 @@ pub async fn invocations(
                 // A DataFrame answer, as MLflow writes one: a record per row with H2O's columns.
                 let mut r = Map::new();
                 r.insert("Reconstruction.MSE".into(), num(outcome.mse[i]));
+                // Decisions only go into records: a plain answer stays a list of MSEs.
+                if let Some(d) = outcome.decision(i) {
+                    r.insert("anomaly".into(), Value::Bool(d.anomaly));
+                    r.insert("percentile".into(), d.percentile.map_or(Value::Null, num));
+                }
                 if options.per_feature {
                     for (k, &v) in se_names.iter().zip(outcome.se_row(i)) {
                         r.insert(k.clone(), num(v));

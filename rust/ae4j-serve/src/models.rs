@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Arc;
 
+use ae4j_core::calibration::{self, Calibration};
 use ae4j_core::Model;
 use anyhow::{bail, Context, Result};
 
@@ -56,6 +57,8 @@ pub struct Served {
     pub id: String,
     pub path: PathBuf,
     pub model: Arc<Model>,
+    /// The model file's calibration (MOJO entry or POJO sidecar), checked against the model.
+    pub calibration: Option<Arc<Calibration>>,
 }
 
 /// The models by id.
@@ -86,6 +89,11 @@ impl Registry {
             };
             let model = ae4j_core::load_model(&file)
                 .with_context(|| format!("cannot load model {}", file.display()))?;
+            let calibration = calibration::read(&file, &model)
+                .with_context(|| {
+                    format!("cannot load the calibration of model {}", file.display())
+                })?
+                .map(Arc::new);
             if models.contains_key(&id) {
                 bail!("two models have the id '{id}': name them with --model ID=PATH");
             }
@@ -95,6 +103,7 @@ impl Registry {
                     id,
                     path: file,
                     model: Arc::new(model),
+                    calibration,
                 },
             );
         }

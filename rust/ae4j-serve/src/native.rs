@@ -89,7 +89,22 @@ pub fn describe(served: &Served) -> Value {
         "slot_names": model.slot_names(),
         "per_feature_names": se,
         "reconstruction_names": recon,
+        "calibration": calibration_info(served),
     })
+}
+
+/// The served calibration (without its distribution), or null.
+pub fn calibration_info(served: &Served) -> Value {
+    match &served.calibration {
+        None => Value::Null,
+        Some(c) => json!({
+            "threshold": num(c.threshold),
+            "quantile": c.quantile,
+            "rows": c.rows,
+            "rows_left_out": c.rows_left_out,
+            "created": c.created,
+        }),
+    }
 }
 
 pub fn find<'a>(state: &'a Shared, id: &str) -> Result<&'a Served, ApiError> {
@@ -108,6 +123,8 @@ struct ScoreQuery {
     reconstruction: Option<bool>,
     convert_unknown_categoricals_to_na: Option<bool>,
     convert_invalid_numbers_to_na: Option<bool>,
+    threshold: Option<f64>,
+    explain: Option<usize>,
 }
 
 #[derive(Deserialize)]
@@ -122,6 +139,10 @@ struct ScoreRequest {
     convert_unknown_categoricals_to_na: bool,
     #[serde(default)]
     convert_invalid_numbers_to_na: bool,
+    #[serde(default)]
+    threshold: Option<f64>,
+    #[serde(default)]
+    explain: Option<usize>,
 }
 
 fn query(uri: &Uri) -> Result<ScoreQuery, ApiError> {
@@ -189,8 +210,11 @@ async fn score(
             unknown_categorical_to_na: q.convert_unknown_categoricals_to_na.unwrap_or(false),
             invalid_number_to_na: q.convert_invalid_numbers_to_na.unwrap_or(false),
         },
+        threshold: scoring::check_threshold(q.threshold).map_err(ApiError::bad_request)?,
+        explain: q.explain.unwrap_or(0),
     };
     let (model, id, max_rows) = (served.model.clone(), served.id.clone(), state.max_rows);
+    let calibration = served.calibration.clone();
     let csv_out = kind == BodyKind::Csv || api::wants_csv(&headers);
     api::offload(bytes.len(), move || {
         let mut options = query_options;
@@ -205,9 +229,18 @@ async fn score(
             options.reconstruction |= req.reconstruction;
             options.convert.unknown_categorical_to_na |= req.convert_unknown_categoricals_to_na;
             options.convert.invalid_number_to_na |= req.convert_invalid_numbers_to_na;
+            if req.threshold.is_some() {
+                options.threshold =
+                    scoring::check_threshold(req.threshold).map_err(ApiError::bad_request)?;
+            }
+            if let Some(k) = req.explain {
+                options.explain = k;
+            }
             Rows::Records(req.rows)
         };
-        let outcome = scoring::score(&model, &rows, options);
+        // At most every input column can be named.
+        options.explain = options.explain.min(model.n_features());
+        let outcome = scoring::score(&model, calibration.as_deref(), &rows, options);
         let note = Scored {
             model: id.clone(),
             protocol: Protocol::Native,
@@ -232,7 +265,8 @@ async fn score(
     .await
 }
 
-/// One JSON result per row: `{"mse", "per_feature"?, "reconstruction"?}` or `{"error"}`.
+/// One JSON result per row: `{"mse", "anomaly"?, "percentile"?, "per_feature"?,
+/// "reconstruction"?, "explanation"?}` or `{"error"}`.
 pub fn results(model: &Model, outcome: &Outcome, options: Options) -> Vec<Value> {
     let (se_names, recon_names) = column_names(model);
     (0..outcome.rows())
@@ -242,6 +276,10 @@ pub fn results(model: &Model, outcome: &Outcome, options: Options) -> Vec<Value>
             }
             let mut r = Map::new();
             r.insert("mse".into(), num(outcome.mse[i]));
+            if let Some(d) = outcome.decision(i) {
+                r.insert("anomaly".into(), Value::Bool(d.anomaly));
+                r.insert("percentile".into(), d.percentile.map_or(Value::Null, num));
+            }
             if options.per_feature {
                 r.insert("per_feature".into(), named(&se_names, outcome.se_row(i)));
             }
@@ -250,6 +288,14 @@ pub fn results(model: &Model, outcome: &Outcome, options: Options) -> Vec<Value>
                     "reconstruction".into(),
                     named(&recon_names, outcome.recon_row(i)),
                 );
+            }
+            if options.explain > 0 {
+                let explanation = outcome
+                    .explanation(i)
+                    .iter()
+                    .map(|&(c, share)| json!({"column": model.columns()[c].name, "share": num(share)}))
+                    .collect();
+                r.insert("explanation".into(), Value::Array(explanation));
             }
             Value::Object(r)
         })

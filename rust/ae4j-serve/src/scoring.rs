@@ -1,6 +1,7 @@
 //! The one scoring path under every protocol: rows as they arrived (JSON records, a
 //! dataframe split, CSV records, tensors) → genmodel's RowData conversion → the core's scores.
 
+use ae4j_core::calibration::{self, Calibration, Decision};
 use ae4j_core::{Cell, ConvertOptions, Model, RowError, Scratch};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
@@ -11,6 +12,10 @@ pub struct Options {
     pub per_feature: bool,
     pub reconstruction: bool,
     pub convert: ConvertOptions,
+    /// A threshold given at run time, instead of the calibrated one (or without a calibration).
+    pub threshold: Option<f64>,
+    /// The columns with the largest shares of each row's error to name (0: none).
+    pub explain: usize,
 }
 
 /// Input rows, kept as they arrived until a worker converts them.
@@ -71,6 +76,12 @@ pub struct Outcome {
     /// `rows × slots` reconstruction, when asked for.
     pub recon: Vec<f64>,
     pub errors: Vec<Option<RowFailure>>,
+    /// Each row's anomaly decision, when there is a calibration or a threshold (else `None`:
+    /// no decision is invented).
+    pub decisions: Option<Vec<Decision>>,
+    /// Per row, when `explain > 0`: (input column, share of the row's squared error), largest
+    /// first, at most `explain` entries.
+    pub explanations: Vec<Vec<(usize, f64)>>,
 }
 
 impl Outcome {
@@ -95,6 +106,24 @@ impl Outcome {
 
     pub fn recon_row(&self, i: usize) -> &[f64] {
         &self.recon[i * self.slots..(i + 1) * self.slots]
+    }
+
+    /// Row `i`'s decision, when decisions are made.
+    pub fn decision(&self, i: usize) -> Option<Decision> {
+        self.decisions.as_ref().map(|d| d[i])
+    }
+
+    /// Row `i`'s explanation (empty when not asked for or the row failed).
+    pub fn explanation(&self, i: usize) -> &[(usize, f64)] {
+        self.explanations.get(i).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// A run-time threshold must be a finite number.
+pub fn check_threshold(t: Option<f64>) -> Result<Option<f64>, String> {
+    match t {
+        Some(v) if !v.is_finite() => Err(format!("threshold must be a finite number, not {v}")),
+        t => Ok(t),
     }
 }
 
@@ -225,8 +254,14 @@ fn malformed(message: String) -> RowFailure {
 /// Rows scored together by one worker; larger requests are split over the cores.
 const CHUNK: usize = 128;
 
-/// Converts and scores every row. CPU-bound: call it off the async runtime for large inputs.
-pub fn score(model: &Model, rows: &Rows, options: Options) -> Outcome {
+/// Converts and scores every row, and decides on each with the model's calibration and/or the
+/// run-time threshold. CPU-bound: call it off the async runtime for large inputs.
+pub fn score(
+    model: &Model,
+    calibration: Option<&Calibration>,
+    rows: &Rows,
+    options: Options,
+) -> Outcome {
     let n = rows.len();
     let slots = model.n_slots();
     let keep = |flag: bool| if flag { slots } else { 0 };
@@ -241,6 +276,8 @@ pub fn score(model: &Model, rows: &Rows, options: Options) -> Outcome {
             se: Vec::with_capacity((end - start) * keep(options.per_feature)),
             recon: Vec::with_capacity((end - start) * keep(options.reconstruction)),
             errors: Vec::with_capacity(end - start),
+            decisions: None,
+            explanations: Vec::new(),
         };
         let mut raw = vec![f64::NAN; model.n_features()];
         let mut scratch = Scratch::new(model);
@@ -272,6 +309,14 @@ pub fn score(model: &Model, rows: &Rows, options: Options) -> Outcome {
                     recon.fill(f64::NAN);
                 }
             }
+            if options.explain > 0 {
+                part.explanations
+                    .push(if part.errors.last().is_some_and(Option::is_none) {
+                        calibration::explain(model, &se, options.explain)
+                    } else {
+                        Vec::new()
+                    });
+            }
             if options.per_feature {
                 part.se.extend_from_slice(&se);
             }
@@ -292,12 +337,28 @@ pub fn score(model: &Model, rows: &Rows, options: Options) -> Outcome {
         se: Vec::with_capacity(n * keep(options.per_feature)),
         recon: Vec::with_capacity(n * keep(options.reconstruction)),
         errors: Vec::with_capacity(n),
+        decisions: None,
+        explanations: Vec::new(),
     };
     for p in parts {
         all.mse.extend(p.mse);
         all.se.extend(p.se);
         all.recon.extend(p.recon);
         all.errors.extend(p.errors);
+        all.explanations.extend(p.explanations);
+    }
+    if calibration.is_some() || options.threshold.is_some() {
+        all.decisions = Some(
+            all.mse
+                .iter()
+                .map(|&mse| {
+                    calibration::decide(calibration, options.threshold, mse).unwrap_or(Decision {
+                        anomaly: false,
+                        percentile: None,
+                    })
+                })
+                .collect(),
+        );
     }
     all
 }

@@ -10,6 +10,9 @@
 //!
 //! Outputs: `reconstruction_mse` (`FP64`, `[n]`), and on request `per_feature_se` and
 //! `reconstruction` (`FP64`, `[n, slots]`, slots in H2O's order: see `GET /v1/models/{id}`).
+//! When the model is calibrated or the request gives the parameter `threshold` (a number, in
+//! place of the calibrated one): `anomaly` (`BOOL`, `[n]`) and `percentile` (`FP64`, `[n]`, NaN
+//! when unknown, i.e. without a calibration).
 
 use ae4j_core::{ConvertOptions, Model};
 use axum::body::Body;
@@ -30,6 +33,8 @@ const HEADER_LENGTH: &str = "inference-header-content-length";
 pub const MSE: &str = "reconstruction_mse";
 pub const PER_FEATURE: &str = "per_feature_se";
 pub const RECONSTRUCTION: &str = "reconstruction";
+pub const ANOMALY: &str = "anomaly";
+pub const PERCENTILE: &str = "percentile";
 
 fn v2(e: ApiError) -> ApiError {
     e.with(Protocol::V2)
@@ -82,7 +87,7 @@ pub async fn model_metadata(
         })
         .collect();
     let slots = model.n_slots();
-    Ok(Json(json!({
+    let mut answer = json!({
         "name": served.id,
         "platform": "ae4j_h2o_autoencoder",
         "inputs": inputs,
@@ -91,7 +96,14 @@ pub async fn model_metadata(
             {"name": PER_FEATURE, "datatype": "FP64", "shape": [-1, slots]},
             {"name": RECONSTRUCTION, "datatype": "FP64", "shape": [-1, slots]},
         ],
-    })))
+    });
+    if served.calibration.is_some() {
+        if let Some(outputs) = answer["outputs"].as_array_mut() {
+            outputs.push(json!({"name": ANOMALY, "datatype": "BOOL", "shape": [-1]}));
+            outputs.push(json!({"name": PERCENTILE, "datatype": "FP64", "shape": [-1]}));
+        }
+    }
+    Ok(Json(answer))
 }
 
 #[derive(Deserialize)]
@@ -166,11 +178,18 @@ pub async fn infer(
         .await
         .map_err(v2)?;
     let (model, id, max_rows) = (served.model.clone(), id.clone(), state.max_rows);
+    let calibration = served.calibration.clone();
     let binary_header = headers.get(HEADER_LENGTH).cloned();
     api::offload(bytes.len(), move || {
-        let (rows, options, outputs, request_id) =
-            parse_request(&model, binary_header.as_ref(), bytes, max_rows).map_err(v2)?;
-        let outcome = scoring::score(&model, &rows, options);
+        let (rows, options, outputs, request_id) = parse_request(
+            &model,
+            calibration.is_some(),
+            binary_header.as_ref(),
+            bytes,
+            max_rows,
+        )
+        .map_err(v2)?;
+        let outcome = scoring::score(&model, calibration.as_deref(), &rows, options);
         let note = Scored {
             model: id.clone(),
             protocol: Protocol::V2,
@@ -189,14 +208,33 @@ pub async fn infer(
         let slots = outcome.slots;
         let mut json_outputs = Vec::new();
         let mut binary: Vec<u8> = Vec::new();
+        let decisions = outcome.decisions.as_deref().unwrap_or(&[]);
+        let anomaly: Vec<bool> = decisions.iter().map(|d| d.anomaly).collect();
+        let percentile: Vec<f64> = decisions
+            .iter()
+            .map(|d| d.percentile.unwrap_or(f64::NAN))
+            .collect();
         for (name, as_binary) in &outputs {
+            let mut t = Map::new();
+            t.insert("name".into(), json!(name));
+            if name == ANOMALY {
+                t.insert("datatype".into(), json!("BOOL"));
+                t.insert("shape".into(), json!([n]));
+                if *as_binary {
+                    binary.extend(anomaly.iter().map(|&b| u8::from(b)));
+                    t.insert("parameters".into(), json!({"binary_data_size": n}));
+                } else {
+                    t.insert("data".into(), json!(anomaly));
+                }
+                json_outputs.push(Value::Object(t));
+                continue;
+            }
             let (shape, values): (Vec<usize>, &[f64]) = match name.as_str() {
                 MSE => (vec![n], &outcome.mse),
+                PERCENTILE => (vec![n], &percentile),
                 PER_FEATURE => (vec![n, slots], &outcome.se),
                 _ => (vec![n, slots], &outcome.recon),
             };
-            let mut t = Map::new();
-            t.insert("name".into(), json!(name));
             t.insert("datatype".into(), json!("FP64"));
             t.insert("shape".into(), json!(shape));
             if *as_binary {
@@ -244,6 +282,7 @@ type Parsed = (Rows, Options, Vec<(String, bool)>, Option<String>);
 
 fn parse_request(
     model: &Model,
+    calibrated: bool,
     binary_header: Option<&HeaderValue>,
     bytes: Bytes,
     max_rows: usize,
@@ -277,14 +316,32 @@ fn parse_request(
             unknown_categorical_to_na: flag("convert_unknown_categoricals_to_na")?,
             invalid_number_to_na: flag("convert_invalid_numbers_to_na")?,
         },
+        threshold: match req.parameters.get("threshold") {
+            None => None,
+            Some(v) => Some(v.as_f64().filter(|t| t.is_finite()).ok_or_else(|| {
+                ApiError::bad_request(format!(
+                    "parameter 'threshold' must be a finite number, got {v}"
+                ))
+            })?),
+        },
+        explain: 0,
     };
+    let decided = calibrated || options.threshold.is_some();
     let outputs: Vec<(String, bool)> = match &req.outputs {
         Some(list) if !list.is_empty() => {
             let mut out = Vec::new();
             for o in list {
-                if ![MSE, PER_FEATURE, RECONSTRUCTION].contains(&o.name.as_str()) {
+                if ![MSE, PER_FEATURE, RECONSTRUCTION, ANOMALY, PERCENTILE]
+                    .contains(&o.name.as_str())
+                {
                     return Err(ApiError::bad_request(format!(
-                        "unknown output '{}': the outputs are {MSE}, {PER_FEATURE}, {RECONSTRUCTION}",
+                        "unknown output '{}': the outputs are {MSE}, {PER_FEATURE}, {RECONSTRUCTION}, {ANOMALY}, {PERCENTILE}",
+                        o.name
+                    )));
+                }
+                if !decided && [ANOMALY, PERCENTILE].contains(&o.name.as_str()) {
+                    return Err(ApiError::bad_request(format!(
+                        "output '{}': the model is not calibrated; give the parameter 'threshold'",
                         o.name
                     )));
                 }
@@ -300,6 +357,10 @@ fn parse_request(
             }
             if options.reconstruction {
                 out.push((RECONSTRUCTION.to_string(), binary_all));
+            }
+            if decided {
+                out.push((ANOMALY.to_string(), binary_all));
+                out.push((PERCENTILE.to_string(), binary_all));
             }
             out
         }
