@@ -69,7 +69,10 @@ fn sigterm_drains_the_request_in_flight_then_exits_0() {
     std::thread::sleep(Duration::from_millis(300));
     signal(&child, "TERM");
     std::thread::sleep(Duration::from_millis(500));
-    assert!(child.try_wait().unwrap().is_none(), "still running: a request is in flight");
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "still running: a request is in flight"
+    );
     assert!(
         TcpStream::connect_timeout(&addr, Duration::from_secs(2)).is_err(),
         "no new connections after SIGTERM"
@@ -80,11 +83,19 @@ fn sigterm_drains_the_request_in_flight_then_exits_0() {
     let text = String::from_utf8_lossy(&raw);
     assert!(text.starts_with("HTTP/1.1 200"), "{text}");
     assert!(text.contains("\"mse\":"), "{text}");
-    assert!(text.contains("PredictUnknownCategoricalLevelException"), "{text}");
+    assert!(
+        text.contains("PredictUnknownCategoricalLevelException"),
+        "{text}"
+    );
     let status = wait_exit(&mut child, Duration::from_secs(10));
     assert_eq!(status.code(), Some(0));
     let mut log = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut log).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut log)
+        .unwrap();
     // One JSON line per request, with the model, rows and row errors.
     let request_line = log
         .lines()
@@ -102,7 +113,8 @@ fn sigint_when_idle_exits_0_at_once() {
     let (mut child, addr) = start();
     // An idle keep-alive connection does not hold the shutdown up.
     let mut idle = TcpStream::connect(addr).unwrap();
-    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
     let mut buf = [0u8; 512];
     let n = idle.read(&mut buf).unwrap();
     assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
@@ -114,7 +126,13 @@ fn sigint_when_idle_exits_0_at_once() {
 #[test]
 fn serve_refuses_a_bad_model_and_exits_1() {
     let out = Command::new(env!("CARGO_BIN_EXE_ae4j"))
-        .args(["serve", "--port", "0", "--model", "nope=/does/not/exist.zip"])
+        .args([
+            "serve",
+            "--port",
+            "0",
+            "--model",
+            "nope=/does/not/exist.zip",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));

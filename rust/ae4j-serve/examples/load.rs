@@ -20,7 +20,10 @@ fn main() {
         .first()
         .and_then(|a| a.parse().ok())
         .expect("usage: load HOST:PORT [--rows N] [--clients N] [--seconds S] [--max-requests N] [--protocol native|v2|mlflow]");
-    assert!(addr.ip().is_loopback(), "load tests target this machine only (127.0.0.1, ::1)");
+    assert!(
+        addr.ip().is_loopback(),
+        "load tests target this machine only (127.0.0.1, ::1)"
+    );
     let opt = |name: &str, default: &str| -> String {
         args.iter()
             .position(|a| a == name)
@@ -70,7 +73,10 @@ fn request_body(protocol: &str, rows: usize) -> (String, String) {
     };
     let records: Vec<String> = (0..rows).map(row).collect();
     match protocol {
-        "native" => ("/v1/score".into(), format!(r#"{{"rows":[{}]}}"#, records.join(","))),
+        "native" => (
+            "/v1/score".into(),
+            format!(r#"{{"rows":[{}]}}"#, records.join(",")),
+        ),
         "mlflow" => (
             "/invocations".into(),
             format!(r#"{{"dataframe_records":[{}]}}"#, records.join(",")),
@@ -90,7 +96,13 @@ fn request_body(protocol: &str, rows: usize) -> (String, String) {
 }
 
 /// One keep-alive connection: sends until the deadline or `max` requests.
-fn client(addr: SocketAddr, path: &str, body: &str, deadline: Instant, max: usize) -> (Vec<Duration>, usize) {
+fn client(
+    addr: SocketAddr,
+    path: &str,
+    body: &str,
+    deadline: Instant,
+    max: usize,
+) -> (Vec<Duration>, usize) {
     let request = format!(
         "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
