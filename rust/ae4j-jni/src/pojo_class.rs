@@ -221,7 +221,7 @@ pub fn build_probed(arrays: &PojoArrays, probes: Probes<'_>) -> PojoResult<Probe
             let model = models
                 .into_iter()
                 .find(|m| m.activation() == *a)
-                .expect("a candidate's model");
+                .ok_or_else(|| format!("internal error: no candidate model for {a}"))?;
             Ok(Probed {
                 model,
                 identity_pojo: *identity_pojo,
