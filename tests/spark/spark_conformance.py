@@ -32,7 +32,7 @@ from pyspark.sql import SparkSession  # noqa: E402
 from pyspark.sql import types as T  # noqa: E402
 
 ap = argparse.ArgumentParser()
-ap.add_argument("--cli", default=os.path.join(ROOT, "target", "release", "ae4j"))
+ap.add_argument("--cli", default=os.path.join(os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target"), "release", "ae4j"))
 ap.add_argument("--fixtures", default=os.path.join(ROOT, "tests", "fixtures"))
 ap.add_argument("--work", default=os.path.join(ROOT, "build", "spark", "test"))
 ap.add_argument("--sparkling", action="store_true", help="also run Sparkling Water side by side")
