@@ -10,7 +10,12 @@ For every fixture model (tests/fixtures/models/*.zip, and its POJO .java source)
   2. with --sparkling: Sparkling Water's H2OAutoEncoderMOJOModel on the same DataFrames gives the
      same reconstruction and original vectors and the same MSE (where genmodel's is not NaN) to
      1e-9 relative, the same output schema for the shared columns and the same param defaults;
-  3. failFast, a Boolean column, the RDD (mapPartitions) example, batch sizes and partitions.
+  3. failFast, a Boolean column, the RDD (mapPartitions) example, batch sizes and partitions;
+  4. anomaly decisions (issue #12) on the calibrated fixture: anomaly, percentile and the top-2
+     explanation of every row equal the CLI's (tests/fixtures/calibration/synth_tanh.cases.expected.csv,
+     and `ae4j predict --threshold` for the override); an uncalibrated model gets no decision column;
+  5. both transform routes (internal rows, the default; external rows with -Dae4j.spark.route=rows)
+     give the same rows and schema, and the internal one is the one used.
 
 Prints one line per failed check and "N passed, M failed"; exits 1 on any failure.
 Run by tests/spark/run.sh (which builds the jars and the venvs).
@@ -141,6 +146,18 @@ def collect_ae4j(model, df):
         vec = lambda v: None if v is None else v.toArray().tolist()  # noqa: E731
         res[int(r[0])] = {"rec": vec(r[1]), "mse": r[2], "se": vec(r[3]), "error": r[4]}
     return res, out
+
+
+def set_route(route):
+    """Forces the public-API route (external rows) with "rows"; None: the default (internal rows)."""
+    if route is None:
+        jvm.java.lang.System.clearProperty("ae4j.spark.route")
+    else:
+        jvm.java.lang.System.setProperty("ae4j.spark.route", route)
+
+
+def plan_of(df):
+    return df._jdf.queryExecution().analyzed().toString()
 
 
 def compare_to_cli(label, got, want):
@@ -296,8 +313,18 @@ for name in names:
     m = AutoEncoderMOJOModel.createFromMojo(mojo).setWithMSECol(True).setWithSquaredErrorsCol(True)
     got, _ = collect_ae4j(m.setBatchSize(7), sdf.repartition(3))
     compare_to_cli(f"{name} (strings, 3 partitions, batch 7)", got, cli)
-    got, _ = collect_ae4j(m.setBatchSize(1024), sdf)
+    got, out = collect_ae4j(m.setBatchSize(1024), sdf)
     compare_to_cli(f"{name} (strings)", got, cli)
+    check("LogicalRDD" in plan_of(out), f"{name}: not the internal-row route: {plan_of(out)[:300]}")
+    # the public-API route (external rows): the same rows and schema
+    set_route("rows")
+    try:
+        got, out_rows = collect_ae4j(m, sdf.repartition(2))
+        check("LogicalRDD" not in plan_of(out_rows), f"{name}: the rows route was not taken")
+        check(out_rows.schema == out.schema, f"{name}: schemas of the two routes differ")
+        compare_to_cli(f"{name} (strings, external-row route)", got, cli)
+    finally:
+        set_route(None)
     mna = (AutoEncoderMOJOModel.createFromMojo(mojo).setWithMSECol(True).setWithSquaredErrorsCol(True)
            .setConvertUnknownCategoricalLevelsToNa(True).setConvertInvalidNumbersToNa(True))
     got, _ = collect_ae4j(mna, sdf)
@@ -378,6 +405,145 @@ for name in ("breast_cancer_tanhdropout", "digits_wide_tanh"):
         elif not close(float(mse), w["mse"]):
             bad_rows.append(line)
     check(len(lines) == len(cli) == 40 and not bad_rows, f"RDD example on {name}: {len(lines)} rows, {bad_rows[:3]}")
+
+# 4. anomaly decisions (issue #12) on the calibrated fixture, against the CLI
+cal_dir = os.path.join(args.fixtures, "calibration")
+calibrated = os.path.join(cal_dir, "synth_tanh.calibrated.zip")
+cases_csv = os.path.join(args.work, "synth_tanh.cases.csv")
+with open(cases_csv, "w", encoding="utf-8") as f:
+    subprocess.run([sys.executable, os.path.join(cal_dir, "make_cases_csv.py")], check=True, stdout=f)
+
+
+def read_decisions(path):
+    out = {}
+    with open(path, newline="", encoding="utf-8") as f:
+        rd = csv.DictReader(f)
+        for r in rd:
+            if r.get("error"):
+                continue
+            expl = []
+            for k in (1, 2):
+                if r.get(f"top_{k}_column"):
+                    expl.append((r[f"top_{k}_column"], float(r[f"top_{k}_share"])))
+            out[int(r["id"])] = {"mse": float(r["Reconstruction.MSE"]), "anomaly": {"true": True, "false": False}[r["anomaly"]],
+                                 "percentile": float(r["percentile"]) if r["percentile"] != "" else None, "explanation": expl}
+    return out
+
+
+def q(c):
+    return "`%s`" % c
+
+
+def near(a, b):
+    if a is None or b is None:
+        return a is None and b is None
+    if math.isnan(a) or math.isnan(b):
+        return math.isnan(a) and math.isnan(b)
+    return a == b or abs(a - b) <= 1e-12 * max(abs(a), abs(b))
+
+
+def compare_decisions(label, model, df, want):
+    out = model.transform(df)
+    rows = out.select("id", *[q(c) for c in (model.getMSECol(), model.getAnomalyCol(), model.getPercentileCol(),
+                                             model.getExplanationCol(), model.getErrorCol())]).collect()
+    got = {int(r[0]): r for r in rows if r[5] is None}
+    check(set(got) == set(want), f"{label}: scored ids differ: {sorted(set(got) ^ set(want))[:10]}")
+    bad = []
+    for rid, w in sorted(want.items()):
+        g = got.get(rid)
+        if g is None:
+            continue
+        expl = [(e["column"], e["share"]) for e in g[4]]
+        # the decision and the columns exactly; the numbers to 1e-12 relative (the core's kernels may
+        # move a sum by an ulp between builds; the CLI file is a committed fixture)
+        if not (near(g[1], w["mse"]) and g[2] == w["anomaly"] and near(g[3], w["percentile"])
+                and [c for c, _ in expl] == [c for c, _ in w["explanation"]]
+                and all(near(x, y) for (_, x), (_, y) in zip(expl, w["explanation"]))):
+            bad.append(f"row {rid}: {g[1]!r} {g[2]} {g[3]!r} {expl} vs CLI {w}")
+    check(not bad, f"{label}: {len(bad)} rows differ from the CLI: " + "; ".join(bad[:3]))
+    check(sum(w["anomaly"] for w in want.values()) >= 5, f"{label}: too few anomalies in the fixture")
+    return out
+
+
+want = read_decisions(os.path.join(cal_dir, "synth_tanh.cases.expected.csv"))
+check(len(want) >= 60, f"calibrated fixture rows: {len(want)}")
+cal_header = next(csv.reader(open(cases_csv, encoding="utf-8")))[1:]
+cdf = string_df(cases_csv, cal_header).cache()
+
+
+def calibrated_model():
+    return (AutoEncoderMOJOModel.createFromMojo(calibrated).setWithMSECol(True).setExplain(2)
+            .setConvertUnknownCategoricalLevelsToNa(True).setConvertInvalidNumbersToNa(True))
+
+
+cm = calibrated_model()
+check(cm.getCalibration() is not None and math.isnan(cm.getThreshold()), "calibrated model: calibration loaded, no run-time threshold")
+uid = cm.uid
+check((cm.getAnomalyCol(), cm.getPercentileCol(), cm.getExplanationCol()) == (uid + "__anomaly", uid + "__percentile", uid + "__explanation"),
+      "decision column default names")
+out = compare_decisions("calibrated synth_tanh (batch 1024)", cm, cdf, want)
+check(out.schema[cm.getAnomalyCol()].dataType == T.BooleanType() and out.schema[cm.getPercentileCol()].dataType == T.DoubleType()
+      and out.schema[cm.getExplanationCol()].dataType == T.ArrayType(T.StructType([T.StructField("column", T.StringType(), False),
+                                                                                    T.StructField("share", T.DoubleType(), False)]), False),
+      f"decision column types: {out.schema.simpleString()[-200:]}")
+names = out.columns
+check(names[-5:] == [cm.getMSECol(), cm.getAnomalyCol(), cm.getPercentileCol(), cm.getExplanationCol(), cm.getErrorCol()],
+      f"decision column order: {names[-6:]}")
+compare_decisions("calibrated synth_tanh (3 partitions, batch 5)", calibrated_model().setBatchSize(5), cdf.repartition(3), want)
+set_route("rows")
+try:
+    compare_decisions("calibrated synth_tanh (external-row route)", calibrated_model(), cdf, want)
+finally:
+    set_route(None)
+# the POJO with its sidecar calibration: the same decisions
+pojo_dir = os.path.join(args.work, "calibrated_pojo")
+os.makedirs(pojo_dir, exist_ok=True)
+import shutil  # noqa: E402
+import zipfile  # noqa: E402
+pojo_copy = os.path.join(pojo_dir, "synth_tanh.java")
+shutil.copy(os.path.join(args.fixtures, "models", "synth_tanh.java"), pojo_copy)
+with zipfile.ZipFile(calibrated) as z, open(pojo_copy + ".ae4j-calibration.json", "wb") as f:
+    f.write(z.read("ae4j/calibration.json"))
+compare_decisions("calibrated synth_tanh POJO + sidecar", (AutoEncoderMOJOModel.createFromMojo(pojo_copy).setWithMSECol(True)
+                  .setExplain(2).setConvertUnknownCategoricalLevelsToNa(True).setConvertInvalidNumbersToNa(True)), cdf, want)
+# the threshold override, against the CLI's --threshold
+t = sorted(w["mse"] for w in want.values())[len(want) // 2]
+cli_t = os.path.join(args.work, "synth_tanh.cases.threshold.csv")
+subprocess.run([args.cli, "predict", "--model", calibrated, "--input", cases_csv, "--keep", "id", "--explain", "2",
+                "--threshold", repr(t), "--convert-unknown-categoricals-to-na", "--convert-invalid-numbers-to-na",
+                "--on-error", "record", "--output", cli_t, "-q"], check=True, stderr=subprocess.DEVNULL)
+want_t = read_decisions(cli_t)
+check(set(want_t) == set(want) and all(w["anomaly"] == (w["mse"] > t) for w in want_t.values())
+      and sum(w["anomaly"] for w in want_t.values()) != sum(w["anomaly"] for w in want.values()),
+      "CLI --threshold: the override changes the decisions")
+ct = calibrated_model().setThreshold(t)
+check(ct.getThreshold() == t, "getThreshold")
+compare_decisions(f"calibrated synth_tanh, threshold {t}", ct, cdf, want_t)
+check(math.isnan(ct.setThreshold(float("nan")).getThreshold()), "setThreshold(NaN) clears the threshold")
+# an uncalibrated model: no decision column unless asked for (threshold: anomaly; explain: explanation)
+plain_model = os.path.join(args.fixtures, "models", "synth_tanh.zip")
+um = AutoEncoderMOJOModel.createFromMojo(plain_model).setWithMSECol(True).setConvertUnknownCategoricalLevelsToNa(True).setConvertInvalidNumbersToNa(True)
+check(um.getCalibration() is None, "uncalibrated model: no calibration")
+n_in = len(cdf.columns)
+check(um.transform(cdf).columns[n_in:] == [um.getOutputCol(), um.getMSECol(), um.getErrorCol()],
+      f"uncalibrated: no decision columns: {um.transform(cdf).columns[n_in:]}")
+ut = um.setThreshold(t).transform(cdf)
+check(ut.columns[n_in:] == [um.getOutputCol(), um.getMSECol(), um.getAnomalyCol(), um.getErrorCol()],
+      f"uncalibrated + threshold: anomaly only: {ut.columns[n_in:]}")
+rows_t = ut.select("id", q(um.getMSECol()), q(um.getAnomalyCol())).collect()
+check(all(r[2] == want_t[int(r[0])]["anomaly"] for r in rows_t if int(r[0]) in want_t) and len(rows_t) > 0,
+      "uncalibrated + threshold: the CLI's decisions")
+ue = um.setThreshold(float("nan")).setExplain(2).transform(cdf)
+check(ue.columns[n_in:] == [um.getOutputCol(), um.getMSECol(), um.getExplanationCol(), um.getErrorCol()],
+      f"uncalibrated + explain: explanation only: {ue.columns[n_in:]}")
+rows_e = {int(r[0]): [(e["column"], e["share"]) for e in r[1]] for r in ue.select("id", q(um.getExplanationCol())).collect()
+          if r[1] is not None}
+check(all([c for c, _ in rows_e[i]] == [c for c, _ in w["explanation"]]
+          and all(near(x, y) for (_, x), (_, y) in zip(rows_e[i], w["explanation"])) for i, w in want.items() if i in rows_e)
+      and len(rows_e) >= len(want),
+      "uncalibrated + explain: the CLI's explanation")
+cdf.unpersist()
+print(f"anomaly decisions: {len(want)} calibrated rows checked against the CLI", flush=True)
 
 print(f"{passed} passed, {failed} failed")
 spark.stop()

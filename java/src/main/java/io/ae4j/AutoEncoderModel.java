@@ -241,6 +241,20 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
     return new AutoEncoderModel(open(mojoZip.clone(), n), n);
   }
 
+  /**
+   * {@link #load(byte[], String)} with a calibration's JSON text ({@code ae4j calibrate}'s, as in a
+   * sidecar file), which wins over a MOJO's zip entry; null: the zip entry, if any. For callers
+   * that carry a model file's bytes elsewhere (Spark's executors) and keep its sidecar with them.
+   */
+  public static AutoEncoderModel load(byte[] modelBytes, String name, byte[] calibrationJson) throws IOException {
+    if (modelBytes == null) {
+      throw new IllegalArgumentException("model bytes must not be null");
+    }
+    String n = name == null ? "<bytes>" : name;
+    return new AutoEncoderModel(open(modelBytes.clone(), n,
+        calibrationJson == null ? null : calibrationJson.clone()), n);
+  }
+
   /** Loads a MOJO zip or a POJO's {@code .java} source from a stream (read to its end; not closed). */
   public static AutoEncoderModel load(InputStream mojoZip) throws IOException {
     if (mojoZip == null) {
@@ -571,6 +585,44 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
       handle.release();
     }
     return n;
+  }
+
+  /**
+   * The anomaly decisions of n rows already scored by {@link #scoreBatch}, in one native call
+   * (the rules of {@code AutoEncoderModelPrediction.anomaly}, {@code percentile} and the
+   * explanation fields). Row i's decision is at {@code i * (2 + 2 * explain)} of
+   * {@code decisionsOut}: [0] 1 anomaly, 0 normal, NaN no decision (no calibration and no
+   * threshold); [1] the percentile, or NaN; then {@code explain} pairs (input column index, share
+   * of the squared error), largest first, index -1 and share NaN past the last.
+   *
+   * @param mse the rows' MSEs, at least n long
+   * @param squaredErrors their squared errors as {@link #scoreBatch} writes them (read only when
+   *     {@code explain > 0})
+   * @param n the number of rows
+   * @param threshold NaN for none (the calibration's, if any, applies)
+   * @param explain the number of top columns wanted, 0 to {@link #nfeatures()}
+   * @param decisionsOut at least {@code n * (2 + 2 * explain)} long
+   */
+  public void decideBatch(double[] mse, double[] squaredErrors, int n, double threshold, int explain,
+      double[] decisionsOut) {
+    if (n < 0 || explain < 0 || explain > nFeatures) {
+      throw new IllegalArgumentException("n " + n + " / explain " + explain + " out of range");
+    }
+    handle.ensureOpen();
+    checkArray(mse, "mse", n, false);
+    if (explain > 0) {
+      checkArray(squaredErrors, "squaredErrors", (long) n * nSlots, false);
+    }
+    checkArray(decisionsOut, "decisionsOut", (long) n * (2 + 2 * explain), false);
+    if (n == 0) {
+      return;
+    }
+    long p = handle.acquire();
+    try {
+      Native.decideBatch(p, mse, explain > 0 ? squaredErrors : new double[0], n, threshold, explain, decisionsOut);
+    } finally {
+      handle.release();
+    }
   }
 
   private static void checkArray(double[] a, String what, long length, boolean exact) {

@@ -8,6 +8,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
@@ -15,6 +16,7 @@ import org.apache.spark.ml.param.StringArrayParam;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -50,10 +52,25 @@ import java.util.UUID;
  *       reconstruction MSE (H2O's; finite where genmodel's is NaN for a missing numeric);</li>
  *   <li>ae4j: {@code squaredErrorsCol} (default {@code <uid>__squaredErrors}), vector, when
  *       {@code withSquaredErrorsCol}: the per-slot squared errors (H2O's {@code anomaly(per_feature=True)});</li>
+ *   <li>ae4j (issue #12, anomaly decisions): {@code anomalyCol} (default {@code <uid>__anomaly}),
+ *       boolean, {@code mse > threshold}, when the model is calibrated ({@code ae4j calibrate}:
+ *       the MOJO's {@code ae4j/calibration.json} entry, or a POJO's sidecar) or {@code threshold}
+ *       is set (it overrides the calibration's). Without either there is no anomaly column: no
+ *       threshold is invented. A NaN MSE is never an anomaly;</li>
+ *   <li>ae4j: {@code percentileCol} (default {@code <uid>__percentile}), double, when the model is
+ *       calibrated: the share of the calibration rows with a lower MSE, in [0, 1] (NaN for a NaN
+ *       MSE);</li>
+ *   <li>ae4j: {@code explanationCol} (default {@code <uid>__explanation}), when {@code explain} k &gt;
+ *       0: {@code array<struct<column: string, share: double>>}, the (at most k) input columns with
+ *       the largest shares of the row's squared error, largest first (a categorical's slots summed
+ *       into its column); empty when there is nothing to explain (a total error of 0 or not
+ *       finite);</li>
  *   <li>ae4j: {@code errorCol} (default {@code <uid>__error}), string, unless {@code failFast}: null
  *       for a scored row; for a row that cannot be scored (an unknown level, an unparsable
  *       number, a value of the wrong type) the reason, and null in every score column.</li>
  * </ul>
+ * The decisions are the core's (the CLI's, the Java wrapper's and the service's), made natively
+ * in one call per batch.
  *
  * <p>The model file's bytes travel with the transformer (it is Serializable) and are broadcast
  * once per {@code transform}'s SparkContext; each executor JVM loads one native model and shares
@@ -80,6 +97,11 @@ public class AutoEncoderMOJOModel extends Model<AutoEncoderMOJOModel> {
   private final Param<String> errorCol;
   private final BooleanParam failFast;
   private final IntParam batchSize;
+  private final DoubleParam threshold;
+  private final IntParam explain;
+  private final Param<String> anomalyCol;
+  private final Param<String> percentileCol;
+  private final Param<String> explanationCol;
 
   /** A transformer with this uid over these model bytes (the model is checked here, on the driver). */
   public AutoEncoderMOJOModel(String uid, ModelBytes bytes) {
@@ -112,6 +134,16 @@ public class AutoEncoderMOJOModel extends Model<AutoEncoderMOJOModel> {
     failFast = new BooleanParam(this, "failFast", "ae4j: if 'true', a row that cannot be scored fails"
         + " the task (as Sparkling Water does) instead of getting an error text.");
     batchSize = new IntParam(this, "batchSize", "ae4j: rows scored per native call.");
+    threshold = new DoubleParam(this, "threshold", "ae4j: the anomaly threshold (a row is an anomaly"
+        + " when its MSE is above it); overrides the calibrated model's. Unset: the calibration's, or no"
+        + " anomaly column for an uncalibrated model.");
+    explain = new IntParam(this, "explain", "ae4j: the number of input columns with the largest shares"
+        + " of the squared error explained per row (0: no explanation column).");
+    anomalyCol = new Param<String>(this, "anomalyCol", "ae4j: anomaly (boolean) column name.");
+    percentileCol = new Param<String>(this, "percentileCol", "ae4j: percentile column name (calibrated"
+        + " models): the share of the calibration rows with a lower MSE.");
+    explanationCol = new Param<String>(this, "explanationCol", "ae4j: explanation column name: array of"
+        + " {column, share}, largest share first.");
 
     setDefault(outputCol, uid + "__output");
     setDefault(originalCol, uid + "__original");
@@ -126,6 +158,10 @@ public class AutoEncoderMOJOModel extends Model<AutoEncoderMOJOModel> {
     setDefault(errorCol, uid + "__error");
     setDefault(failFast, false);
     setDefault(batchSize, 1024);
+    setDefault(explain, 0);
+    setDefault(anomalyCol, uid + "__anomaly");
+    setDefault(percentileCol, uid + "__percentile");
+    setDefault(explanationCol, uid + "__explanation");
   }
 
   // ------------------------------------------------------------------------------ factories
@@ -170,6 +206,11 @@ public class AutoEncoderMOJOModel extends Model<AutoEncoderMOJOModel> {
   public Param<String> errorCol() { return errorCol; }
   public BooleanParam failFast() { return failFast; }
   public IntParam batchSize() { return batchSize; }
+  public DoubleParam threshold() { return threshold; }
+  public IntParam explain() { return explain; }
+  public Param<String> anomalyCol() { return anomalyCol; }
+  public Param<String> percentileCol() { return percentileCol; }
+  public Param<String> explanationCol() { return explanationCol; }
 
   public String getOutputCol() { return getOrDefault(outputCol); }
   public String getOriginalCol() { return getOrDefault(originalCol); }
@@ -184,6 +225,14 @@ public class AutoEncoderMOJOModel extends Model<AutoEncoderMOJOModel> {
   public String getErrorCol() { return getOrDefault(errorCol); }
   public boolean getFailFast() { return (Boolean) getOrDefault(failFast); }
   public int getBatchSize() { return (Integer) getOrDefault(batchSize); }
+  /** The run-time threshold, or NaN when none is set (the calibration's, if any, applies). */
+  public double getThreshold() { return isDefined(threshold) ? (Double) getOrDefault(threshold) : Double.NaN; }
+  public int getExplain() { return (Integer) getOrDefault(explain); }
+  public String getAnomalyCol() { return getOrDefault(anomalyCol); }
+  public String getPercentileCol() { return getOrDefault(percentileCol); }
+  public String getExplanationCol() { return getOrDefault(explanationCol); }
+  /** The model's calibration ({@code ae4j calibrate}), or null. */
+  public io.ae4j.Calibration getCalibration() { return getModel().getCalibration(); }
 
   public AutoEncoderMOJOModel setOutputCol(String value) { set(outputCol, value); return this; }
   public AutoEncoderMOJOModel setOriginalCol(String value) { set(originalCol, value); return this; }
@@ -202,6 +251,26 @@ public class AutoEncoderMOJOModel extends Model<AutoEncoderMOJOModel> {
   public AutoEncoderMOJOModel setWithSquaredErrorsCol(boolean value) { set(withSquaredErrorsCol, value); return this; }
   public AutoEncoderMOJOModel setErrorCol(String value) { set(errorCol, value); return this; }
   public AutoEncoderMOJOModel setFailFast(boolean value) { set(failFast, value); return this; }
+  /** The anomaly threshold (overrides the calibration's); NaN clears it. */
+  public AutoEncoderMOJOModel setThreshold(double value) {
+    if (Double.isNaN(value)) {
+      clear(threshold);
+    } else {
+      set(threshold, value);
+    }
+    return this;
+  }
+  /** Explain each row by its k top columns (0: off). */
+  public AutoEncoderMOJOModel setExplain(int value) {
+    if (value < 0) {
+      throw new IllegalArgumentException("explain must be at least 0, not " + value);
+    }
+    set(explain, value);
+    return this;
+  }
+  public AutoEncoderMOJOModel setAnomalyCol(String value) { set(anomalyCol, value); return this; }
+  public AutoEncoderMOJOModel setPercentileCol(String value) { set(percentileCol, value); return this; }
+  public AutoEncoderMOJOModel setExplanationCol(String value) { set(explanationCol, value); return this; }
   public AutoEncoderMOJOModel setBatchSize(int value) {
     if (value < 1) {
       throw new IllegalArgumentException("batchSize must be at least 1, not " + value);
@@ -256,8 +325,27 @@ public class AutoEncoderMOJOModel extends Model<AutoEncoderMOJOModel> {
 
   // ------------------------------------------------------------------------------- transform
 
+  private boolean withAnomaly() {
+    return getModel().getCalibration() != null || !Double.isNaN(getThreshold());
+  }
+
+  private boolean withPercentile() {
+    return getModel().getCalibration() != null;
+  }
+
+  private boolean withExplanation() {
+    return getExplain() > 0;
+  }
+
+  /** The explanation column's type: {@code array<struct<column: string, share: double>>}. */
+  public static ArrayType explanationType() {
+    return DataTypes.createArrayType(new StructType()
+        .add("column", DataTypes.StringType, false)
+        .add("share", DataTypes.DoubleType, false), false);
+  }
+
   private String[] outputNames() {
-    String[] names = new String[5];
+    String[] names = new String[8];
     int k = 0;
     names[k++] = getOutputCol();
     if (getWithOriginalCol()) {
@@ -268,6 +356,15 @@ public class AutoEncoderMOJOModel extends Model<AutoEncoderMOJOModel> {
     }
     if (getWithSquaredErrorsCol()) {
       names[k++] = getSquaredErrorsCol();
+    }
+    if (withAnomaly()) {
+      names[k++] = getAnomalyCol();
+    }
+    if (withPercentile()) {
+      names[k++] = getPercentileCol();
+    }
+    if (withExplanation()) {
+      names[k++] = getExplanationCol();
     }
     if (!getFailFast()) {
       names[k++] = getErrorCol();
@@ -298,6 +395,15 @@ public class AutoEncoderMOJOModel extends Model<AutoEncoderMOJOModel> {
       out = out.add(new StructField(getSquaredErrorsCol(), SQLDataTypes.VectorType(), true,
           org.apache.spark.sql.types.Metadata.empty()));
     }
+    if (withAnomaly()) {
+      out = out.add(getAnomalyCol(), DataTypes.BooleanType, true);
+    }
+    if (withPercentile()) {
+      out = out.add(getPercentileCol(), DataTypes.DoubleType, true);
+    }
+    if (withExplanation()) {
+      out = out.add(getExplanationCol(), explanationType(), true);
+    }
     if (!getFailFast()) {
       out = out.add(getErrorCol(), DataTypes.StringType, true);
     }
@@ -316,6 +422,10 @@ public class AutoEncoderMOJOModel extends Model<AutoEncoderMOJOModel> {
     }
     PartitionScorer.Plan plan = new PartitionScorer.Plan();
     plan.fieldNames = schema.fieldNames();
+    plan.fieldTypes = new org.apache.spark.sql.types.DataType[plan.fieldNames.length];
+    for (int f = 0; f < plan.fieldNames.length; f++) {
+      plan.fieldTypes[f] = schema.fields()[f].dataType();
+    }
     plan.fieldToModel = new int[plan.fieldNames.length];
     plan.modelToField = new int[names.length];
     Arrays.fill(plan.modelToField, -1);
@@ -331,6 +441,11 @@ public class AutoEncoderMOJOModel extends Model<AutoEncoderMOJOModel> {
     plan.withOriginal = getWithOriginalCol();
     plan.withMse = getWithMSECol();
     plan.withSquaredErrors = getWithSquaredErrorsCol();
+    plan.threshold = getThreshold();
+    plan.explain = Math.min(getExplain(), m.nfeatures());
+    plan.withAnomaly = withAnomaly();
+    plan.withPercentile = withPercentile();
+    plan.withExplanation = withExplanation();
     plan.failFast = getFailFast();
     plan.withError = !plan.failFast;
     plan.batchSize = getBatchSize();
@@ -347,7 +462,9 @@ public class AutoEncoderMOJOModel extends Model<AutoEncoderMOJOModel> {
 
   /**
    * Appends the score columns (see the class comment). Lazy like any transformation; each
-   * partition is scored in batches of {@code batchSize} rows, one native call per batch.
+   * partition is scored in batches of {@code batchSize} rows, one native call per batch. The
+   * rows stay in Spark's internal format where the Spark version allows it ({@link InternalRoute});
+   * otherwise they go through {@code Dataset.mapPartitions}.
    */
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
@@ -355,6 +472,10 @@ public class AutoEncoderMOJOModel extends Model<AutoEncoderMOJOModel> {
     StructType out = transformSchema(in);
     PartitionScorer.Plan plan = plan(in);
     Broadcast<ModelBytes> bc = broadcastFor(dataset.sparkSession().sparkContext());
-    return dataset.toDF().mapPartitions(new PartitionScorer(bc, plan), Encoders.row(out));
+    Dataset<Row> fast = InternalRoute.transform(dataset, out, bc, plan);
+    if (fast != null) {
+      return fast;
+    }
+    return dataset.toDF().mapPartitions(new PartitionScorer.Rows(bc, plan), Encoders.row(out));
   }
 }

@@ -11,21 +11,27 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * A model file's bytes (MOJO zip or POJO {@code .java} source), its name and a content key
- * (SHA-256). This is what travels to the executors, once per executor as a broadcast; there
+ * A model file's bytes (MOJO zip or POJO {@code .java} source), its sidecar calibration if any
+ * ({@code <file>.ae4j-calibration.json}, written by {@code ae4j calibrate}; it wins over a MOJO's
+ * {@code ae4j/calibration.json} entry, as in the CLI), its name and a content key (SHA-256). This is what travels to the executors, once per executor as a broadcast; there
  * {@link ExecutorModels#get(ModelBytes)} turns it into one native model per JVM.
  */
 public final class ModelBytes implements Serializable {
   private static final long serialVersionUID = 1L;
 
+  /** Appended to a model file's path for its sidecar calibration (as in the core and the Java API). */
+  public static final String SIDECAR_SUFFIX = ".ae4j-calibration.json";
+
   private final byte[] bytes;
+  private final byte[] calibration;
   private final String name;
   private final String key;
 
-  private ModelBytes(byte[] bytes, String name) {
+  private ModelBytes(byte[] bytes, byte[] calibration, String name) {
     this.bytes = bytes;
+    this.calibration = calibration;
     this.name = name;
-    this.key = sha256(bytes);
+    this.key = sha256(bytes) + (calibration == null ? "" : "+" + sha256(calibration));
   }
 
   /** The bytes of a model file (a MOJO zip or a POJO {@code .java} source). */
@@ -33,10 +39,25 @@ public final class ModelBytes implements Serializable {
     if (bytes == null) {
       throw new IllegalArgumentException("model bytes must not be null");
     }
-    return new ModelBytes(bytes.clone(), name == null ? "<bytes>" : name);
+    return of(bytes, name, null);
   }
 
-  /** Reads a model file (a MOJO zip or a POJO {@code .java} source). */
+  /**
+   * The bytes of a model file and of a calibration's JSON ({@code ae4j calibrate}'s sidecar text,
+   * which wins over a MOJO's own entry), or null for none.
+   */
+  public static ModelBytes of(byte[] bytes, String name, byte[] calibrationJson) {
+    if (bytes == null) {
+      throw new IllegalArgumentException("model bytes must not be null");
+    }
+    return new ModelBytes(bytes.clone(), calibrationJson == null ? null : calibrationJson.clone(),
+        name == null ? "<bytes>" : name);
+  }
+
+  /**
+   * Reads a model file (a MOJO zip or a POJO {@code .java} source) and its sidecar calibration
+   * {@code <path>.ae4j-calibration.json} if there is one.
+   */
   public static ModelBytes read(String path) throws IOException {
     if (path == null) {
       throw new IllegalArgumentException("model path must not be null");
@@ -46,7 +67,9 @@ public final class ModelBytes implements Serializable {
       throw new IOException("ae4j: " + path + " is a directory; Spark needs the model's bytes:"
           + " give the MOJO .zip (or the POJO .java)");
     }
-    return new ModelBytes(Files.readAllBytes(p), p.toString());
+    Path sidecar = Paths.get(p.toString() + SIDECAR_SUFFIX);
+    byte[] calibration = Files.exists(sidecar) ? Files.readAllBytes(sidecar) : null;
+    return new ModelBytes(Files.readAllBytes(p), calibration, p.toString());
   }
 
   /** The model file's name (as given when read). */
@@ -61,7 +84,7 @@ public final class ModelBytes implements Serializable {
 
   /** A new native model from these bytes (the caller owns it). */
   public AutoEncoderModel load() throws IOException {
-    return AutoEncoderModel.load(bytes, name);
+    return AutoEncoderModel.load(bytes, name, calibration);
   }
 
   byte[] bytes() {

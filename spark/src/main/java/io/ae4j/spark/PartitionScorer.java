@@ -3,11 +3,21 @@ package io.ae4j.spark;
 import io.ae4j.AutoEncoderModel;
 import io.ae4j.exception.PredictException;
 
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.CatalystTypeConverters;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.JoinedRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.sql.catalyst.util.GenericArrayData;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.unsafe.types.UTF8String;
 
 import java.io.Serializable;
 import java.util.Arrays;
@@ -15,19 +25,28 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 
 /**
- * Scores a partition of Rows in batches: each batch's rows are converted into one flat raw
- * array and scored by one native call ({@link AutoEncoderModel#scoreBatch}). The model comes
- * from the executor's cache ({@link ExecutorModels}): one native model per JVM, shared by all
- * task threads.
+ * Scores a partition in batches: each batch's rows are converted into one flat raw array and
+ * scored by one native call ({@link AutoEncoderModel#scoreBatch}), and, when the plan asks for
+ * anomaly decisions or explanations, decided by one more ({@link AutoEncoderModel#decideBatch}).
+ * The model comes from the executor's cache ({@link ExecutorModels}): one native model per JVM,
+ * shared by all task threads.
+ *
+ * <p>Two front ends share the batch logic: {@link Internal} works on Spark's internal rows
+ * (reads only the model's columns by ordinal; emits the input row joined with the score
+ * columns, which Spark copies into its own format with generated code), and {@link Rows} on
+ * external {@link Row}s (the public-API fallback, see {@link InternalRoute}).
  */
-final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
-  private static final long serialVersionUID = 1L;
+final class PartitionScorer {
+  private PartitionScorer() {
+  }
 
   /** What a partition needs to know, fixed on the driver from the input schema and the params. */
   static final class Plan implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
     /** The input's field names and, per field, its model column or -1. */
     String[] fieldNames;
+    /** The input's field types (for the internal-row route). */
+    DataType[] fieldTypes;
     int[] fieldToModel;
     /** Per model column, its input field or -1 (missing). */
     int[] modelToField;
@@ -36,64 +55,121 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     boolean withOriginal;
     boolean withMse;
     boolean withSquaredErrors;
+    /** Anomaly decisions: the run-time threshold (NaN: the calibration's), the columns wanted. */
+    double threshold = Double.NaN;
+    int explain;
+    boolean withAnomaly;
+    boolean withPercentile;
+    boolean withExplanation;
     boolean withError;
     boolean failFast;
     int batchSize;
+
+    int nOut() {
+      return 1 + (withOriginal ? 1 : 0) + (withMse ? 1 : 0) + (withSquaredErrors ? 1 : 0)
+          + (withAnomaly ? 1 : 0) + (withPercentile ? 1 : 0) + (withExplanation ? 1 : 0)
+          + (withError ? 1 : 0);
+    }
+
+    boolean decides() {
+      return withAnomaly || withPercentile || withExplanation;
+    }
   }
 
-  private final Broadcast<ModelBytes> model;
-  private final Plan plan;
-
-  PartitionScorer(Broadcast<ModelBytes> model, Plan plan) {
-    this.model = model;
-    this.plan = plan;
-  }
-
-  @Override
-  public Iterator<Row> call(Iterator<Row> input) {
-    return new Batches(ExecutorModels.prepared(model.value()), plan, input);
-  }
-
-  /** The lazy output iterator: pulls a batch, scores it, hands its rows out. */
-  static final class Batches implements Iterator<Row> {
-    private final ExecutorModels.Prepared p;
+  /** The external-row route: {@code Dataset<Row>.mapPartitions}. */
+  static final class Rows implements MapPartitionsFunction<Row, Row> {
+    private static final long serialVersionUID = 1L;
+    private final Broadcast<ModelBytes> model;
     private final Plan plan;
-    private final Iterator<Row> input;
-    private final int nF;
-    private final int nS;
-    private final int nIn;
-    private final int nOut;
-    private final Object[][] values;
-    private final boolean[] good;
-    private final String[] errors;
-    private final double[] raw;
-    private final double[] rec;
-    private final double[] se;
-    private final double[] mse;
-    private final double[] one;
+
+    Rows(Broadcast<ModelBytes> model, Plan plan) {
+      this.model = model;
+      this.plan = plan;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> input) {
+      return new RowBatches(ExecutorModels.prepared(model.value()), plan, input);
+    }
+  }
+
+  /** The internal-row route: {@code RDD<InternalRow>.mapPartitions}. */
+  static final class Internal implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
+    private static final long serialVersionUID = 1L;
+    private final Broadcast<ModelBytes> model;
+    private final Plan plan;
+
+    Internal(Broadcast<ModelBytes> model, Plan plan) {
+      this.model = model;
+      this.plan = plan;
+    }
+
+    @Override
+    public Iterator<InternalRow> call(Iterator<InternalRow> input) {
+      return new InternalBatches(ExecutorModels.prepared(model.value()), plan, input);
+    }
+  }
+
+  /**
+   * The lazy output iterator: pulls a batch, scores it, hands its rows out. The front ends say
+   * how a row is kept, converted to raw values and emitted.
+   */
+  abstract static class Batches<I, O> implements Iterator<O> {
+    final ExecutorModels.Prepared p;
+    final Plan plan;
+    private final Iterator<I> input;
+    final int nF;
+    final int nS;
+    final int nIn;
+    final int nOut;
+    final int k;
+    final int stride;
+    final Object[] rows;
+    final boolean[] good;
+    final int[] goodIndex;
+    final String[] errors;
+    final double[] raw;
+    final double[] rec;
+    final double[] se;
+    final double[] mse;
+    final double[] decisions;
     private int n;
     private int pos;
     private long rowsSeen;
 
-    Batches(ExecutorModels.Prepared p, Plan plan, Iterator<Row> input) {
+    Batches(ExecutorModels.Prepared p, Plan plan, Iterator<I> input) {
       this.p = p;
       this.plan = plan;
       this.input = input;
       this.nF = p.nFeatures;
       this.nS = p.nSlots;
       this.nIn = plan.fieldNames.length;
-      this.nOut = 1 + (plan.withOriginal ? 1 : 0) + (plan.withMse ? 1 : 0)
-          + (plan.withSquaredErrors ? 1 : 0) + (plan.withError ? 1 : 0);
+      this.nOut = plan.nOut();
+      this.k = Math.min(plan.explain, nF);
+      this.stride = 2 + 2 * k;
       int b = plan.batchSize;
-      this.values = new Object[b][];
+      this.rows = new Object[b];
       this.good = new boolean[b];
+      this.goodIndex = new int[b];
       this.errors = new String[b];
       this.raw = new double[b * nF];
       this.rec = new double[b * nS];
       this.se = new double[b * nS];
       this.mse = new double[b];
-      this.one = new double[nF];
+      this.decisions = plan.decides() ? new double[b * stride] : null;
     }
+
+    /** The row as it can be kept until the batch is emitted (internal rows are reused: a copy). */
+    abstract I keep(I row);
+
+    /** Writes the row's raw values (one per model column) at {@code raw[base..]}. */
+    abstract void convert(I row, double[] raw, int base) throws PredictException;
+
+    /** The row's values as external objects, one per input field (only the model's needed). */
+    abstract Object[] externalValues(I row);
+
+    /** The output row of batch row r (scored at g, or g = -1 for a row that cannot be scored). */
+    abstract O emit(I row, int r, int g);
 
     @Override
     public boolean hasNext() {
@@ -105,66 +181,31 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     }
 
     @Override
-    public Row next() {
+    @SuppressWarnings("unchecked")
+    public O next() {
       if (!hasNext()) {
         throw new NoSuchElementException();
       }
       int r = pos++;
-      Object[] in = values[r];
-      values[r] = null;
-      Object[] out = Arrays.copyOf(in, nIn + nOut);
-      int k = nIn;
-      if (good[r]) {
-        int g = goodIndex[r];
-        out[k++] = new DenseVector(Arrays.copyOfRange(rec, g * nS, (g + 1) * nS));
-        if (plan.withOriginal) {
-          System.arraycopy(raw, g * nF, one, 0, nF);
-          out[k++] = new DenseVector(p.model.expandOriginal(one));
-        }
-        if (plan.withMse) {
-          out[k++] = mse[g];
-        }
-        if (plan.withSquaredErrors) {
-          out[k++] = new DenseVector(Arrays.copyOfRange(se, g * nS, (g + 1) * nS));
-        }
-        if (plan.withError) {
-          out[k++] = null;
-        }
-      } else {
-        k += nOut - 1; // null scores
-        out[k] = errors[r];
-      }
-      return RowFactory.create(out);
+      I row = (I) rows[r];
+      rows[r] = null;
+      return emit(row, r, good[r] ? goodIndex[r] : -1);
     }
 
-    private int[] goodIndex = new int[0];
-
+    @SuppressWarnings("unchecked")
     private void fill() {
       n = 0;
       pos = 0;
       int b = plan.batchSize;
-      if (goodIndex.length != b) {
-        goodIndex = new int[b];
-      }
       int g = 0;
-      final int[] modelToField = plan.modelToField;
       while (n < b && input.hasNext()) {
-        Row row = input.next();
-        Object[] v = new Object[nIn];
-        for (int f = 0; f < nIn; f++) {
-          v[f] = row.get(f);
-        }
-        int base = g * nF;
+        I row = keep(input.next());
         boolean ok = true;
         try {
-          for (int j = 0; j < nF; j++) {
-            int f = modelToField[j];
-            raw[base + j] = f < 0 ? Double.NaN
-                : RowConversion.convert(p, j, v[f], plan.unknownToNa, plan.invalidToNa);
-          }
+          convert(row, raw, g * nF);
         } catch (PredictException e) {
           ok = false;
-          RowConversion.CellError err = RowConversion.genmodelError(p, v, plan.fieldNames,
+          RowConversion.CellError err = RowConversion.genmodelError(p, externalValues(row), plan.fieldNames,
               plan.fieldToModel, plan.unknownToNa, plan.invalidToNa);
           if (plan.failFast) {
             throw new RowScoringException("ae4j: row " + (rowsSeen + n) + " of the partition cannot be scored: "
@@ -172,7 +213,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
           }
           errors[n] = err.describe();
         }
-        values[n] = v;
+        rows[n] = row;
         good[n] = ok;
         if (ok) {
           goodIndex[n] = g++;
@@ -181,9 +222,280 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
       }
       rowsSeen += n;
       if (g > 0) {
-        double[] rows = g == b ? raw : Arrays.copyOf(raw, g * nF);
-        p.model.scoreBatch(rows, rec, se, mse);
+        double[] in = g == b ? raw : Arrays.copyOf(raw, g * nF);
+        p.model.scoreBatch(in, rec, se, mse);
+        if (decisions != null) {
+          p.model.decideBatch(mse, se, g, plan.threshold, k, decisions);
+        }
       }
+    }
+
+    /** Row g's reconstruction. */
+    double[] reconstruction(int g) {
+      return Arrays.copyOfRange(rec, g * nS, (g + 1) * nS);
+    }
+
+    double[] squaredErrors(int g) {
+      return Arrays.copyOfRange(se, g * nS, (g + 1) * nS);
+    }
+
+    /** genmodel's {@code original} of row g. */
+    double[] original(int g) {
+      return p.model.expandOriginal(Arrays.copyOfRange(raw, g * nF, (g + 1) * nF));
+    }
+
+    /** Row g's anomaly decision, or null for none. */
+    Boolean anomaly(int g) {
+      double flag = decisions[g * stride];
+      return Double.isNaN(flag) ? null : Boolean.valueOf(flag != 0.0);
+    }
+
+    double percentile(int g) {
+      return decisions[g * stride + 1];
+    }
+
+    /** How many explanation pairs row g has. */
+    int explained(int g) {
+      int base = g * stride + 2;
+      int m = 0;
+      while (m < k && decisions[base + 2 * m] >= 0) {
+        m++;
+      }
+      return m;
+    }
+
+    String explanationColumn(int g, int i) {
+      return p.names[(int) decisions[g * stride + 2 + 2 * i]];
+    }
+
+    double explanationShare(int g, int i) {
+      return decisions[g * stride + 3 + 2 * i];
+    }
+  }
+
+  /** External rows in and out. */
+  static final class RowBatches extends Batches<Row, Row> {
+    RowBatches(ExecutorModels.Prepared p, Plan plan, Iterator<Row> input) {
+      super(p, plan, input);
+    }
+
+    @Override
+    Row keep(Row row) {
+      return row;
+    }
+
+    @Override
+    void convert(Row row, double[] raw, int base) throws PredictException {
+      final int[] modelToField = plan.modelToField;
+      for (int j = 0; j < nF; j++) {
+        int f = modelToField[j];
+        raw[base + j] = f < 0 ? Double.NaN
+            : RowConversion.convert(p, j, row.get(f), plan.unknownToNa, plan.invalidToNa);
+      }
+    }
+
+    @Override
+    Object[] externalValues(Row row) {
+      Object[] v = new Object[nIn];
+      for (int f = 0; f < nIn; f++) {
+        v[f] = row.get(f);
+      }
+      return v;
+    }
+
+    @Override
+    Row emit(Row row, int r, int g) {
+      Object[] out = new Object[nIn + nOut];
+      for (int f = 0; f < nIn; f++) {
+        out[f] = row.get(f);
+      }
+      int c = nIn;
+      if (g >= 0) {
+        out[c++] = new DenseVector(reconstruction(g));
+        if (plan.withOriginal) {
+          out[c++] = new DenseVector(original(g));
+        }
+        if (plan.withMse) {
+          out[c++] = mse[g];
+        }
+        if (plan.withSquaredErrors) {
+          out[c++] = new DenseVector(squaredErrors(g));
+        }
+        if (plan.withAnomaly) {
+          out[c++] = anomaly(g);
+        }
+        if (plan.withPercentile) {
+          out[c++] = percentile(g);
+        }
+        if (plan.withExplanation) {
+          int m = explained(g);
+          Row[] e = new Row[m];
+          for (int i = 0; i < m; i++) {
+            e[i] = RowFactory.create(explanationColumn(g, i), explanationShare(g, i));
+          }
+          out[c++] = e;
+        }
+        if (plan.withError) {
+          out[c++] = null;
+        }
+      } else {
+        out[nIn + nOut - 1] = errors[r]; // null scores
+      }
+      return RowFactory.create(out);
+    }
+  }
+
+  /**
+   * Internal rows in and out: only the model's columns are read, by ordinal and type; the
+   * output is the input row joined with a row of the score columns in Spark's internal
+   * encoding (a vector is VectorUDT's struct {type 1 = dense, size, indices, values}).
+   */
+  static final class InternalBatches extends Batches<InternalRow, InternalRow> {
+    /** Per model column: how its input field is read (see {@link #convert}). */
+    private static final int MISSING = 0;
+    private static final int DOUBLE = 1;
+    private static final int FLOAT = 2;
+    private static final int LONG = 3;
+    private static final int INT = 4;
+    private static final int STRING = 5;
+    private static final int OTHER = 6;
+
+    private final int[] kind;
+    private final DataType[] types;
+    private final scala.Function1<Object, Object>[] toExternal;
+
+    @SuppressWarnings("unchecked")
+    InternalBatches(ExecutorModels.Prepared p, Plan plan, Iterator<InternalRow> input) {
+      super(p, plan, input);
+      this.kind = new int[nF];
+      this.types = plan.fieldTypes;
+      this.toExternal = (scala.Function1<Object, Object>[]) new scala.Function1<?, ?>[nIn];
+      for (int j = 0; j < nF; j++) {
+        int f = plan.modelToField[j];
+        if (f < 0) {
+          kind[j] = MISSING;
+          continue;
+        }
+        DataType t = types[f];
+        kind[j] = t.equals(DataTypes.DoubleType) ? DOUBLE
+            : t.equals(DataTypes.FloatType) ? FLOAT
+            : t.equals(DataTypes.LongType) ? LONG
+            : t.equals(DataTypes.IntegerType) ? INT
+            : t.equals(DataTypes.StringType) ? STRING
+            : OTHER;
+      }
+      for (int f = 0; f < nIn; f++) {
+        if (plan.fieldToModel[f] >= 0) {
+          toExternal[f] = CatalystTypeConverters.createToScalaConverter(types[f]);
+        }
+      }
+    }
+
+    @Override
+    InternalRow keep(InternalRow row) {
+      return row.copy();
+    }
+
+    /**
+     * The same values as {@link RowConversion#convert} of the external objects, without boxing
+     * for the common types: a number in a numeric column is its double value; a String goes
+     * through the same rules; a double NaN in a categorical column is missing; anything else (a
+     * number in a categorical column, another type) takes the external object's route, which
+     * gives genmodel's error.
+     */
+    @Override
+    void convert(InternalRow row, double[] raw, int base) throws PredictException {
+      final int[] modelToField = plan.modelToField;
+      for (int j = 0; j < nF; j++) {
+        int f = modelToField[j];
+        double v;
+        if (kind[j] == MISSING || row.isNullAt(f)) {
+          v = Double.NaN;
+        } else if (p.levels[j] == null) {
+          switch (kind[j]) {
+            case DOUBLE:
+              v = row.getDouble(f);
+              break;
+            case FLOAT:
+              v = row.getFloat(f);
+              break;
+            case LONG:
+              v = row.getLong(f);
+              break;
+            case INT:
+              v = row.getInt(f);
+              break;
+            default:
+              v = slow(row, f, j);
+          }
+        } else if (kind[j] == STRING) {
+          v = RowConversion.convert(p, j, row.getUTF8String(f).toString(), plan.unknownToNa, plan.invalidToNa);
+        } else if (kind[j] == DOUBLE && Double.isNaN(row.getDouble(f))) {
+          v = Double.NaN;
+        } else {
+          v = slow(row, f, j);
+        }
+        raw[base + j] = v;
+      }
+    }
+
+    private double slow(InternalRow row, int f, int j) throws PredictException {
+      return RowConversion.convert(p, j, external(row, f), plan.unknownToNa, plan.invalidToNa);
+    }
+
+    private Object external(InternalRow row, int f) {
+      return row.isNullAt(f) ? null : toExternal[f].apply(row.get(f, types[f]));
+    }
+
+    @Override
+    Object[] externalValues(InternalRow row) {
+      Object[] v = new Object[nIn];
+      for (int f = 0; f < nIn; f++) {
+        if (plan.fieldToModel[f] >= 0) {
+          v[f] = external(row, f);
+        }
+      }
+      return v;
+    }
+
+    private static InternalRow vector(double[] values) {
+      return new GenericInternalRow(new Object[] {(byte) 1, null, null, UnsafeArrayData.fromPrimitiveArray(values)});
+    }
+
+    @Override
+    InternalRow emit(InternalRow row, int r, int g) {
+      Object[] out = new Object[nOut];
+      int c = 0;
+      if (g >= 0) {
+        out[c++] = vector(reconstruction(g));
+        if (plan.withOriginal) {
+          out[c++] = vector(original(g));
+        }
+        if (plan.withMse) {
+          out[c++] = mse[g];
+        }
+        if (plan.withSquaredErrors) {
+          out[c++] = vector(squaredErrors(g));
+        }
+        if (plan.withAnomaly) {
+          out[c++] = anomaly(g);
+        }
+        if (plan.withPercentile) {
+          out[c++] = percentile(g);
+        }
+        if (plan.withExplanation) {
+          int m = explained(g);
+          Object[] e = new Object[m];
+          for (int i = 0; i < m; i++) {
+            e[i] = new GenericInternalRow(new Object[] {UTF8String.fromString(explanationColumn(g, i)),
+                explanationShare(g, i)});
+          }
+          out[c++] = new GenericArrayData(e);
+        }
+      } else {
+        out[nOut - 1] = UTF8String.fromString(errors[r]); // null scores
+      }
+      return new JoinedRow(row, new GenericInternalRow(out));
     }
   }
 }
