@@ -63,7 +63,7 @@ struct Request {
     params: Option<Params>,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize)]
 struct Query {
     model: Option<String>,
 }
@@ -75,9 +75,16 @@ pub async fn invocations(
     body: Body,
 ) -> Result<Response, ApiError> {
     let m = |e: ApiError| e.with(Protocol::Mlflow);
+    // A query string that does not parse (a repeated `model`, bad percent-encoding) is the
+    // client's error: ignoring it would score with another model than the one named.
     let q = axum::extract::Query::<Query>::try_from_uri(&uri)
         .map(|q| q.0)
-        .unwrap_or_default();
+        .map_err(|e| {
+            m(ApiError::bad_request(format!(
+                "bad query string: {}",
+                e.body_text()
+            )))
+        })?;
     let served = match &q.model {
         Some(id) => crate::native::find(&state, id).map_err(m)?,
         None => state.registry.only().ok_or_else(|| {

@@ -647,3 +647,48 @@ fn openapi_lists_every_route() {
     }
     assert_eq!(paths.len(), 17, "and lists no route the service lacks");
 }
+
+/// Regression (issue #7): `/invocations` ignored a query string it could not parse, so with one
+/// model served `?model=nope&model=nope` scored with that model (200) instead of refusing, and
+/// with several a repeated `model` was answered "several models are served".
+#[test]
+fn a_query_string_that_does_not_parse_is_400_on_invocations() {
+    let s = one_model(|_| {});
+    let a = s.addr();
+    let body = json!({"dataframe_records": [row()]}).to_string();
+    for query in ["model=nope&model=nope", "model=synth_tanh&model=synth_tanh"] {
+        let r = request(
+            a,
+            "POST",
+            &format!("/invocations?{query}"),
+            Some("application/json"),
+            body.as_bytes(),
+        );
+        assert_eq!(r.status, 400, "{query}: {}", r.text());
+        let e = r.json();
+        assert_eq!(e["error_code"], "BAD_REQUEST", "{query}");
+        assert!(
+            e["message"].as_str().unwrap().contains("query string"),
+            "{query}: {e}"
+        );
+    }
+    // Unknown parameters stay ignored (MLflow clients may send their own), a good one is used.
+    for query in ["", "?model=synth_tanh", "?model=synth_tanh&format=pandas"] {
+        let r = request(
+            a,
+            "POST",
+            &format!("/invocations{query}"),
+            Some("application/json"),
+            body.as_bytes(),
+        );
+        assert_eq!(r.status, 200, "{query}: {}", r.text());
+    }
+    let r = request(
+        a,
+        "POST",
+        "/invocations?model=nope",
+        Some("application/json"),
+        body.as_bytes(),
+    );
+    assert_eq!(r.status, 404, "{}", r.text());
+}
