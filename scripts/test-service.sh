@@ -22,5 +22,11 @@ fi
 echo "== Dockerfile: hadolint (the image is not built here: no Docker engine)"
 "$venv/bin/hadolint" Dockerfile
 
-echo "== Service: pytest tests/service"
+echo "== Service: pytest tests/service (incl. schemathesis on every /openapi.json operation)"
 "$venv/bin/python" -m pytest -q -p no:cacheprovider tests/service
+
+# Bounded loopback load (RELIABILITY.md has the full 50 x 10,000 run): every answer's MSEs
+# checked against the fixture's known values, 0 errors allowed, then SIGTERM must exit 0.
+echo "== Service: load, ${AE4J_LOAD_CLIENTS:-50} clients x ${AE4J_LOAD_REQUESTS:-400} requests"
+"$venv/bin/python" scripts/serve-load.py --serve "${AE4J_BIN:-target/debug/ae4j}" \
+  "${AE4J_LOAD_CLIENTS:-50}" "${AE4J_LOAD_REQUESTS:-400}"
