@@ -28,6 +28,18 @@ class AutoEncoderMOJOModel(JavaModel):
         java_obj = java_class.createFromMojo(path) if uid is None else java_class.createFromMojo(path, uid)
         return cls(java_obj)
 
+    @classmethod
+    def load(cls, path):
+        """A transformer saved by model.write().overwrite().save(path) (Spark ML persistence)."""
+        return cls(cls._jvm().io.ae4j.spark.AutoEncoderMOJOModel.load(path))
+
+    def write(self):
+        """The Java MLWriter: model.write().overwrite().save(path)."""
+        return self._java_obj.write()
+
+    def save(self, path):
+        self._java_obj.write().save(path)
+
     def __getattr__(self, name):
         if name.startswith("_"):
             raise AttributeError(name)

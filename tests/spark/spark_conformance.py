@@ -15,7 +15,8 @@ For every fixture model (tests/fixtures/models/*.zip, and its POJO .java source)
      explanation of every row equal the CLI's (tests/fixtures/calibration/synth_tanh.cases.expected.csv,
      and `ae4j predict --threshold` for the override); an uncalibrated model gets no decision column;
   5. both transform routes (internal rows, the default; external rows with -Dae4j.spark.route=rows)
-     give the same rows and schema, and the internal one is the one used.
+     give the same rows and schema, and the internal one is the one used;
+  6. ML persistence (write().overwrite().save / load) keeps the model, calibration, uid and params.
 
 Prints one line per failed check and "N passed, M failed"; exits 1 on any failure.
 Run by tests/spark/run.sh (which builds the jars and the venvs).
@@ -542,8 +543,34 @@ check(all([c for c, _ in rows_e[i]] == [c for c, _ in w["explanation"]]
           and all(near(x, y) for (_, x), (_, y) in zip(rows_e[i], w["explanation"])) for i, w in want.items() if i in rows_e)
       and len(rows_e) >= len(want),
       "uncalibrated + explain: the CLI's explanation")
+# 6. ML persistence: write().overwrite().save(path) / load(path) keep the model, its calibration,
+# the uid and the params set
+persist = os.path.join(args.work, "persisted")
+pm = calibrated_model().setThreshold(t).setAnomalyCol("flag").setBatchSize(3)
+pm.write().overwrite().save(persist)
+pm.write().overwrite().save(persist)  # overwrite an existing save
+lm = AutoEncoderMOJOModel.load(persist)
+check(lm.uid == pm.uid and lm.getThreshold() == t and lm.getExplain() == 2 and lm.getAnomalyCol() == "flag"
+      and lm.getBatchSize() == 3 and lm.getWithMSECol() and lm.getConvertInvalidNumbersToNa()
+      and lm.getCalibration() is not None and not lm.getWithOriginalCol(),
+      f"persistence: params after load: {lm.uid} {lm.getThreshold()} {lm.getExplain()} {lm.getAnomalyCol()}")
+compare_decisions("persisted and loaded calibrated synth_tanh (threshold)", lm, cdf, want_t)
+try:
+    pm.write().save(persist)
+    check(False, "persistence: save over an existing path without overwrite is accepted")
+except Exception:
+    check(True, "")
+sidecar_persist = os.path.join(args.work, "persisted_pojo")
+AutoEncoderMOJOModel.createFromMojo(pojo_copy).setWithMSECol(True).setExplain(2).setConvertUnknownCategoricalLevelsToNa(True) \
+    .setConvertInvalidNumbersToNa(True).write().overwrite().save(sidecar_persist)
+compare_decisions("persisted POJO + sidecar", AutoEncoderMOJOModel.load(sidecar_persist), cdf, want)
+plain_persist = os.path.join(args.work, "persisted_plain")
+AutoEncoderMOJOModel.createFromMojo(plain_model).write().overwrite().save(plain_persist)
+lp = AutoEncoderMOJOModel.load(plain_persist)
+check(lp.getCalibration() is None and lp.transform(cdf).columns[n_in:] == [lp.getOutputCol(), lp.getErrorCol()],
+      "persistence: an uncalibrated model stays without decision columns")
 cdf.unpersist()
-print(f"anomaly decisions: {len(want)} calibrated rows checked against the CLI", flush=True)
+print(f"anomaly decisions: {len(want)} calibrated rows checked against the CLI; persistence checked", flush=True)
 
 print(f"{passed} passed, {failed} failed")
 spark.stop()

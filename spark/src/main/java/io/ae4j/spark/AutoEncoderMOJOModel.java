@@ -13,6 +13,10 @@ import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.StringArrayParam;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -76,7 +80,7 @@ import java.util.UUID;
  * once per {@code transform}'s SparkContext; each executor JVM loads one native model and shares
  * it across its task threads ({@link ExecutorModels}).
  */
-public class AutoEncoderMOJOModel extends Model<AutoEncoderMOJOModel> {
+public class AutoEncoderMOJOModel extends Model<AutoEncoderMOJOModel> implements MLWritable {
   private static final long serialVersionUID = 1L;
 
   private final String uid;
@@ -477,5 +481,86 @@ public class AutoEncoderMOJOModel extends Model<AutoEncoderMOJOModel> {
       return fast;
     }
     return dataset.toDF().mapPartitions(new PartitionScorer.Rows(bc, plan), Encoders.row(out));
+  }
+
+  // ----------------------------------------------------------------------------- persistence
+
+  /**
+   * Spark ML persistence: {@code model.write().overwrite().save(path)} stores the model file's
+   * bytes, its sidecar calibration if any, the uid and every param set explicitly, as one Parquet
+   * row under {@code path/data}; {@link #load(String)} reads it back (any Hadoop file system).
+   */
+  @Override
+  public MLWriter write() {
+    return new Writer(this);
+  }
+
+  /** The reader of {@link #write()}'s output. */
+  public static MLReader<AutoEncoderMOJOModel> read() {
+    return new Reader();
+  }
+
+  /** {@code read().load(path)}: a transformer saved by {@code write().save(path)}. */
+  public static AutoEncoderMOJOModel load(String path) {
+    return read().load(path);
+  }
+
+  private static final String FORMAT = "ae4j-spark AutoEncoderMOJOModel 1";
+
+  static final class Writer extends MLWriter {
+    private final AutoEncoderMOJOModel model;
+
+    Writer(AutoEncoderMOJOModel model) {
+      this.model = model;
+    }
+
+    @Override
+    public void saveImpl(String path) {
+      java.util.List<org.apache.spark.sql.Column> names = new java.util.ArrayList<org.apache.spark.sql.Column>();
+      java.util.List<org.apache.spark.sql.Column> values = new java.util.ArrayList<org.apache.spark.sql.Column>();
+      for (Param<?> p : model.params()) {
+        if (model.isSet(p)) {
+          names.add(functions.lit(p.name()));
+          values.add(functions.lit(jsonOf(p, model.getOrDefault(p))));
+        }
+      }
+      byte[] cal = model.bytes.calibration();
+      sparkSession().range(1).select(
+          functions.lit(FORMAT).as("format"),
+          functions.lit(model.uid).as("uid"),
+          functions.lit(model.bytes.name()).as("name"),
+          functions.lit(model.bytes.bytes()).as("model"),
+          (cal == null ? functions.lit(null).cast(DataTypes.BinaryType) : functions.lit(cal)).as("calibration"),
+          functions.array(names.toArray(new org.apache.spark.sql.Column[0])).cast("array<string>").as("paramNames"),
+          functions.array(values.toArray(new org.apache.spark.sql.Column[0])).cast("array<string>").as("paramValues"))
+          .write().parquet(path + "/data");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> String jsonOf(Param<T> p, Object value) {
+      return p.jsonEncode((T) value);
+    }
+  }
+
+  static final class Reader extends MLReader<AutoEncoderMOJOModel> {
+    @Override
+    public AutoEncoderMOJOModel load(String path) {
+      java.util.List<Row> rows = sparkSession().read().parquet(path + "/data").collectAsList();
+      if (rows.size() != 1 || !FORMAT.equals(rows.get(0).getAs("format"))) {
+        throw new IllegalArgumentException("ae4j: " + path + " does not hold a saved AutoEncoderMOJOModel");
+      }
+      Row r = rows.get(0);
+      String name = r.getAs("name");
+      AutoEncoderMOJOModel m = new AutoEncoderMOJOModel((String) r.getAs("uid"),
+          ModelBytes.of((byte[]) r.getAs("model"), name, (byte[]) r.getAs("calibration")));
+      java.util.List<String> names = r.getList(r.fieldIndex("paramNames"));
+      java.util.List<String> values = r.getList(r.fieldIndex("paramValues"));
+      for (int i = 0; i < names.size(); i++) {
+        @SuppressWarnings("unchecked")
+        Param<Object> p = (Param<Object>) (Param<?>) m.getParam(names.get(i));
+        m.set(p, p.jsonDecode(values.get(i)));
+      }
+      return m;
+    }
   }
 }

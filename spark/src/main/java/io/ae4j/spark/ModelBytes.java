@@ -87,6 +87,11 @@ public final class ModelBytes implements Serializable {
     return AutoEncoderModel.load(bytes, name, calibration);
   }
 
+  /** The sidecar calibration's JSON, or null. */
+  byte[] calibration() {
+    return calibration;
+  }
+
   byte[] bytes() {
     return bytes;
   }
