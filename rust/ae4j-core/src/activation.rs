@@ -3,6 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::forward::exp::exp;
+
 /// An H2O deep-learning activation that an autoencoder can use. H2O rejects Maxout for
 /// autoencoders, so it is not here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -60,15 +62,16 @@ impl Activation {
             }
             Activation::ExpRectifier | Activation::ExpRectifierWithDropout => z
                 .iter_mut()
-                .for_each(|v| *v = if *v >= 0.0 { *v } else { v.exp() - 1.0 }),
+                .for_each(|v| *v = if *v >= 0.0 { *v } else { exp(*v) - 1.0 }),
         }
     }
 }
 
-/// H2O's tanh: `1 - 2 / (1 + exp(2x))`, not a library tanh (which differs in the last bits).
+/// H2O's tanh: `1 - 2 / (1 + exp(2x))`, not a library tanh (which differs in the last bits),
+/// with ae4j's [`exp`] (the one the SIMD kernels compute too).
 #[inline]
 pub fn tanh(x: f64) -> f64 {
-    1.0 - 2.0 / (1.0 + (2.0 * x).exp())
+    1.0 - 2.0 / (1.0 + exp(2.0 * x))
 }
 
 impl fmt::Display for Activation {
@@ -116,7 +119,7 @@ mod tests {
         assert_eq!(z, [0.0, 0.0, 0.5, 40.0]);
         let mut z = [-1.0, 2.0];
         Activation::ExpRectifier.apply(&mut z);
-        assert_eq!(z, [(-1.0f64).exp() - 1.0, 2.0]);
+        assert_eq!(z, [exp(-1.0) - 1.0, 2.0]);
         assert!((tanh(0.3) - 0.3f64.tanh()).abs() < 1e-15);
         assert_eq!(tanh(1000.0), 1.0);
         assert_eq!(tanh(-1000.0), -1.0);

@@ -1,5 +1,6 @@
 //! The forward pass, in genmodel's arithmetic order so results are bit-identical to it.
 
+pub mod exp;
 pub mod kernel;
 
 use crate::activation::Activation;

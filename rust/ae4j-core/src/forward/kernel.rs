@@ -96,39 +96,49 @@ pub fn block(kernel: Kernel, w: &[f64], bias: &[f64], cols: usize, x: &[f64], y:
     }
 }
 
-/// H2O's tanh `1 - 2 / (1 + exp(2x))` over a slice, then an optional dropout scale: `exp` from
-/// the platform's libm in one pass, the rest vectorized in a second (the same IEEE operations
-/// as [`crate::activation::tanh`], so the same bits).
+/// H2O's tanh `1 - 2 / (1 + exp(2x))` over a slice, then an optional dropout scale, with
+/// [`super::exp::exp`]: four lanes at a time on AVX2, the same operations one at a time in the
+/// portable code (so the same bits as [`crate::activation::tanh`]).
 pub fn tanh_scaled(kernel: Kernel, y: &mut [f64], scale: Option<f64>) {
-    for v in y.iter_mut() {
-        *v = (2.0 * *v).exp();
-    }
     match kernel {
-        Kernel::Portable => tanh_tail(y, scale),
+        Kernel::Portable => tanh_scalar(y, scale),
         #[cfg(target_arch = "x86_64")]
         // SAFETY: AVX2 was detected at run time.
-        Kernel::Avx2 => unsafe { avx2::tanh_tail(y, scale) },
+        Kernel::Avx2 => unsafe { avx2::tanh_scaled(y, scale) },
     }
 }
 
 #[inline(always)]
-fn tanh_tail(y: &mut [f64], scale: Option<f64>) {
+fn tanh_scalar(y: &mut [f64], scale: Option<f64>) {
+    use crate::activation::tanh;
     match scale {
-        Some(s) => y.iter_mut().for_each(|e| *e = (1.0 - 2.0 / (1.0 + *e)) * s),
-        None => y.iter_mut().for_each(|e| *e = 1.0 - 2.0 / (1.0 + *e)),
+        Some(s) => y.iter_mut().for_each(|v| *v = tanh(*v) * s),
+        None => y.iter_mut().for_each(|v| *v = tanh(*v)),
     }
 }
 
 #[cfg(target_arch = "x86_64")]
 mod avx2 {
-    /// Autovectorized with AVX2 (division and all: no contraction, so the same bits).
-    #[target_feature(enable = "avx2")]
-    pub unsafe fn tanh_tail(y: &mut [f64], scale: Option<f64>) {
-        super::tanh_tail(y, scale)
-    }
-
+    use super::super::exp::avx2::exp4;
     use super::RB;
     use std::arch::x86_64::*;
+
+    /// [`super::tanh_scalar`] four lanes at a time; the tail one at a time.
+    #[target_feature(enable = "avx2")]
+    pub unsafe fn tanh_scaled(y: &mut [f64], scale: Option<f64>) {
+        let (one, two) = (_mm256_set1_pd(1.0), _mm256_set1_pd(2.0));
+        let mut chunks = y.chunks_exact_mut(4);
+        for c in &mut chunks {
+            let x = _mm256_loadu_pd(c.as_ptr());
+            let e = exp4(_mm256_mul_pd(two, x));
+            let mut t = _mm256_sub_pd(one, _mm256_div_pd(two, _mm256_add_pd(one, e)));
+            if let Some(s) = scale {
+                t = _mm256_mul_pd(t, _mm256_set1_pd(s));
+            }
+            _mm256_storeu_pd(c.as_mut_ptr(), t);
+        }
+        super::tanh_scalar(chunks.into_remainder(), scale);
+    }
 
     const G: usize = RB / 4;
 
