@@ -1,7 +1,5 @@
 //! How scores are written: H2O's column names, numbers that read back exactly, CSV quoting.
 
-use std::fmt::Write;
-
 use ae4j_core::calibration::Decision;
 use ae4j_core::Model;
 
@@ -69,16 +67,8 @@ pub fn header(model: &Model, layout: Layout, sep: char, kept: &[String]) -> Stri
     line
 }
 
-/// Shortest text that parses back to the same double (Java's spellings for non-finite values).
-pub fn push_number(line: &mut String, v: f64) {
-    if v.is_nan() {
-        line.push_str("NaN");
-    } else if v.is_infinite() {
-        line.push_str(if v > 0.0 { "Infinity" } else { "-Infinity" });
-    } else {
-        let _ = write!(line, "{v:?}");
-    }
-}
+/// Numbers are written exactly as the service writes them.
+pub use ae4j_serve::push_number;
 
 /// A CSV field, quoted when it holds the separator, a quote or a line break.
 pub fn push_field(line: &mut String, s: &str, sep: char) {

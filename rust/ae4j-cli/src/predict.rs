@@ -11,7 +11,7 @@ use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 
 use crate::atomic_output::AtomicOutput;
-use crate::input::{self, CsvInput, CsvShape, InputRow, RowFailure, RowScorer};
+use crate::input::{self, CsvInput, CsvShape, InputRow, RowScorer};
 use crate::output::{self, Layout, RowOut};
 use crate::{model_file, OnError, PredictArgs};
 
@@ -78,7 +78,7 @@ pub fn run(args: &PredictArgs) -> Result<()> {
     let progress = input::progress_bar(input.len, args.quiet);
     let result = std::thread::scope(|scope| {
         let (chunk_tx, chunk_rx) = sync_channel(2);
-        let (text_tx, text_rx) = sync_channel::<String>(2);
+        let (text_tx, text_rx) = sync_channel::<Vec<String>>(2);
         let writer = output.writer()?;
         let progress = &progress;
         let chunk_rows = args.chunk_rows as usize;
@@ -118,70 +118,97 @@ pub fn run(args: &PredictArgs) -> Result<()> {
 fn write_chunks(
     writer: Box<dyn Write + Send>,
     header: String,
-    rx: Receiver<String>,
+    rx: Receiver<Vec<String>>,
 ) -> io::Result<()> {
     let mut out = BufWriter::with_capacity(1 << 20, writer);
     out.write_all(header.as_bytes())?;
-    for text in rx {
-        out.write_all(text.as_bytes())?;
+    for parts in rx {
+        for text in parts {
+            out.write_all(text.as_bytes())?;
+        }
     }
     out.flush()
 }
 
-/// Scores each chunk on every core and sends its text to the writer, in order. Returns the
-/// rows scored and the rows recorded as failed.
+/// Rows a scoring task formats into one piece of text: large enough that the per-task costs
+/// vanish, small enough that every core gets several tasks per chunk.
+const PART_ROWS: usize = 512;
+
+/// The text of consecutive rows and how they went.
+struct Part {
+    text: String,
+    scored: u64,
+    failed: u64,
+}
+
+/// Scores each chunk on every core and sends its text to the writer, in order. Each task
+/// writes the text of its rows itself, so nothing is copied or joined on this thread. Returns
+/// the rows scored and the rows recorded as failed.
 fn score_chunks(
     job: &Job,
     pool: &rayon::ThreadPool,
     rx: Receiver<Result<Vec<InputRow>>>,
-    tx: &SyncSender<String>,
+    tx: &SyncSender<Vec<String>>,
 ) -> Result<(u64, u64)> {
     let (mut scored, mut failed) = (0u64, 0u64);
     for chunk in rx {
         let chunk = chunk?;
-        let lines: Vec<Result<String, RowFailure>> = pool.install(|| {
+        let parts: Vec<Result<Part>> = pool.install(|| {
             chunk
-                .par_iter()
+                .par_chunks(PART_ROWS)
                 .map_init(
                     || RowScorer::new(job.model),
-                    |scorer, row| format_row(job, scorer, row),
+                    |scorer, rows| format_part(job, scorer, rows),
                 )
                 .collect()
         });
-        let mut text = String::with_capacity(
-            lines
-                .iter()
-                .map(|l| l.as_ref().map_or(64, String::len))
-                .sum(),
-        );
-        for (row, line) in chunk.iter().zip(lines) {
-            match line {
-                Ok(l) => {
-                    output::push_kept(&mut text, &row.record, job.kept, job.sep);
-                    text.push_str(&l);
-                    scored += 1;
-                }
-                Err(f) if job.layout.error_column => {
-                    output::push_kept(&mut text, &row.record, job.kept, job.sep);
-                    output::push_error_row(&mut text, job.model, &f.message, job.layout, job.sep);
-                    failed += 1;
-                }
-                Err(f) => bail!(
-                    "line {}: {} (use --on-error record to write such rows with the error instead)",
-                    f.line,
-                    f.message
-                ),
-            }
+        let mut texts = Vec::with_capacity(parts.len());
+        for part in parts {
+            // The first failing part in order holds the first failing row.
+            let part = part?;
+            scored += part.scored;
+            failed += part.failed;
+            texts.push(part.text);
         }
-        if tx.send(text).is_err() {
+        if tx.send(texts).is_err() {
             break; // the writer failed; its error is reported by the caller
         }
     }
     Ok((scored, failed))
 }
 
-fn format_row(job: &Job, scorer: &mut RowScorer, row: &InputRow) -> Result<String, RowFailure> {
-    let mse = scorer.score(job.model, &job.shape, job.options, row)?;
+/// The output lines of `rows`, or the first row's error when errors are not recorded.
+fn format_part(job: &Job, scorer: &mut RowScorer, rows: &[InputRow]) -> Result<Part> {
+    let line_len = 24 * (3 + job.model.n_slots());
+    let mut part = Part {
+        text: String::with_capacity(rows.len() * line_len),
+        scored: 0,
+        failed: 0,
+    };
+    for row in rows {
+        match scorer.score(job.model, &job.shape, job.options, row) {
+            Ok(mse) => {
+                output::push_kept(&mut part.text, &row.record, job.kept, job.sep);
+                push_scores(job, scorer, mse, &mut part.text);
+                part.scored += 1;
+            }
+            Err(f) if job.layout.error_column => {
+                output::push_kept(&mut part.text, &row.record, job.kept, job.sep);
+                output::push_error_row(&mut part.text, job.model, &f.message, job.layout, job.sep);
+                part.failed += 1;
+            }
+            Err(f) => bail!(
+                "line {}: {} (use --on-error record to write such rows with the error instead)",
+                f.line,
+                f.message
+            ),
+        }
+    }
+    Ok(part)
+}
+
+/// The score columns of a row the scorer has just scored.
+fn push_scores(job: &Job, scorer: &RowScorer, mse: f64, text: &mut String) {
     let explanation = if job.layout.explain > 0 {
         calibration::explain(job.model, &scorer.errors, job.layout.explain)
     } else {
@@ -194,7 +221,5 @@ fn format_row(job: &Job, scorer: &mut RowScorer, row: &InputRow) -> Result<Strin
         decision: calibration::decide(job.calibration, job.threshold, mse),
         explanation: &explanation,
     };
-    let mut line = String::with_capacity(24 * (3 + job.model.n_slots()));
-    output::push_row(&mut line, job.model, &out, job.layout, job.sep);
-    Ok(line)
+    output::push_row(text, job.model, &out, job.layout, job.sep);
 }

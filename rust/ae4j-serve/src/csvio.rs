@@ -4,8 +4,6 @@
 //! (here always) an `error` column. Numbers are the shortest text that reads back to the
 //! same double, with Java's `NaN` / `Infinity` / `-Infinity`.
 
-use std::fmt::Write;
-
 use ae4j_core::Model;
 
 use crate::api::ApiError;
@@ -117,13 +115,16 @@ pub fn render(model: &Model, outcome: &Outcome, options: Options) -> String {
 }
 
 /// Shortest text that parses back to the same double (Java's spellings for non-finite values).
+/// The service's CSV answers and the CLI's output both write numbers with this.
 pub fn push_number(line: &mut String, v: f64) {
     if v.is_nan() {
         line.push_str("NaN");
     } else if v.is_infinite() {
         line.push_str(if v > 0.0 { "Infinity" } else { "-Infinity" });
     } else {
-        let _ = write!(line, "{v:?}");
+        // ryu: the same shortest digits as `{:?}`, about three times faster (a third of the
+        // CLI's time went to formatting).
+        line.push_str(ryu::Buffer::new().format_finite(v));
     }
 }
 
