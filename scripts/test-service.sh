@@ -17,6 +17,8 @@ fi
 
 if [ -z "${AE4J_BIN:-}" ]; then
   cargo build --locked -p ae4j-cli --quiet
+  # The debug binary, wherever cargo puts it (the tests read AE4J_BIN too).
+  export AE4J_BIN="${CARGO_TARGET_DIR:-target}/debug/ae4j"
 fi
 
 echo "== Dockerfile: hadolint (the image is not built here: no Docker engine)"
@@ -28,5 +30,5 @@ echo "== Service: pytest tests/service (incl. schemathesis on every /openapi.jso
 # Bounded loopback load (RELIABILITY.md has the full 50 x 10,000 run): every answer's MSEs
 # checked against the fixture's known values, 0 errors allowed, then SIGTERM must exit 0.
 echo "== Service: load, ${AE4J_LOAD_CLIENTS:-50} clients x ${AE4J_LOAD_REQUESTS:-400} requests"
-"$venv/bin/python" scripts/serve-load.py --serve "${AE4J_BIN:-target/debug/ae4j}" \
+"$venv/bin/python" scripts/serve-load.py --serve "$AE4J_BIN" \
   "${AE4J_LOAD_CLIENTS:-50}" "${AE4J_LOAD_REQUESTS:-400}"
