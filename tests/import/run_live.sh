@@ -23,7 +23,10 @@ fi
 
 echo "== building ae4j"
 (cd "$ROOT" && cargo build -q --locked -p ae4j-cli)
-AE4J="$ROOT/target/debug/ae4j"
+# Wherever cargo puts it (CARGO_TARGET_DIR, relative to the repo root when relative).
+TARGET="${CARGO_TARGET_DIR:-target}"
+case "$TARGET" in /*) ;; *) TARGET="$ROOT/$TARGET" ;; esac
+AE4J="$TARGET/debug/ae4j"
 
 # h2o-genmodel 3.46.0.7 (the last H2O whose genmodel is on Maven Central before the export gate):
 # does it load and score the imported zip?
