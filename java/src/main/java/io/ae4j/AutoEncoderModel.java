@@ -869,11 +869,11 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
   }
 
   private RowData reconstructedRowData(double[] reconstructed) {
-    RowData rd = new RowData();
+    RowData rd = new RowData(nFeatures);
     for (int c = 0; c < nCats; c++) {
       String[] levels = domains[c];
       int start = catOffsets[c];
-      HashMap<String, Double> m = new HashMap<String, Double>();
+      HashMap<String, Double> m = new HashMap<String, Double>((levels.length + 1) * 4 / 3 + 1);
       for (int j = 0; j < levels.length; j++) {
         m.put(levels[j], reconstructed[start + j]);
       }

@@ -19,4 +19,9 @@ public class RowData extends HashMap<String, Object> {
   public RowData() {
     super();
   }
+
+  /** Room for {@code columns} entries without rehashing (the reconstructions ae4j builds). */
+  RowData(int columns) {
+    super(columns * 4 / 3 + 1);
+  }
 }
