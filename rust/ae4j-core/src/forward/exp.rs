@@ -21,9 +21,9 @@ const X_MIN: f64 = -746.0;
 
 const INV_LN2: f64 = std::f64::consts::LOG2_E;
 /// `ln 2` in two parts: the high one has 32 significant bits, so `q · LN2_HI` is exact for
-/// every `|q| < 2^11` (all clamped inputs); the
-/// low one is `ln 2 - LN2_HI` rounded to double (from 60 correct digits of `ln 2`; subtracting
-/// from `std`'s already-rounded `LN_2` would lose the bits that matter).
+/// every `|q| < 2^11` (all clamped inputs); the low one is `ln 2 - LN2_HI` rounded to double
+/// (from 60 correct digits of `ln 2`; subtracting from `std`'s already-rounded `LN_2` would
+/// lose the bits that matter).
 const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
 const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
 
