@@ -1,8 +1,6 @@
 //! `ae4j calibrate`: scores normal data and stores, with the model, the threshold above which a
 //! row is an anomaly and the distribution of the normal rows' MSE (for percentiles).
 
-use std::sync::mpsc::sync_channel;
-
 use ae4j_core::calibration::{self, Calibration, ThresholdRule};
 use ae4j_core::ConvertOptions;
 use anyhow::{bail, Context, Result};
@@ -40,10 +38,10 @@ pub fn run(args: &CalibrateArgs) -> Result<()> {
     let mut failures: Vec<String> = Vec::new();
     let mut failed = 0u64;
     std::thread::scope(|scope| -> Result<()> {
-        let (tx, rx) = sync_channel(2);
+        let ((tx, rx), (spare_tx, spare_rx)) = input::chunk_channels();
         let (reader, progress) = (input.reader, &progress);
         let chunk_rows = args.chunk_rows as usize;
-        scope.spawn(move || input::read_chunks(reader, chunk_rows, tx, progress));
+        scope.spawn(move || input::read_chunks(reader, chunk_rows, tx, spare_rx, progress));
         for chunk in rx {
             let chunk = chunk?;
             let scores: Vec<_> = pool.install(|| {
@@ -55,6 +53,7 @@ pub fn run(args: &CalibrateArgs) -> Result<()> {
                     )
                     .collect()
             });
+            let _ = spare_tx.try_send(chunk); // for reuse; dropped if the reader has enough
             for score in scores {
                 match score {
                     Ok(mse) => mses.push(mse),

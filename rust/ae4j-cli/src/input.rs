@@ -4,7 +4,7 @@
 
 use std::fs::File;
 use std::io::{self, Read};
-use std::sync::mpsc::SyncSender;
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 use ae4j_core::convert::csv_cell;
 use ae4j_core::{Cell, ConvertOptions, Model, RowError, Scratch};
@@ -185,21 +185,33 @@ fn check_header(
 }
 
 /// The reader thread: parses chunks of `chunk_rows` rows and sends them in order; a CSV error
-/// ends the stream with that error.
+/// ends the stream with that error. Chunks the consumer hands back on `spare` are refilled, so
+/// their records' buffers are reused: no allocation per row, and no row freed on another
+/// thread (a tenth of the CPU time, in malloc and free, before).
 pub fn read_chunks<R: Read>(
     mut reader: csv::Reader<R>,
     chunk_rows: usize,
     tx: SyncSender<Result<Vec<InputRow>>>,
+    spare: Receiver<Vec<InputRow>>,
     progress: &ProgressBar,
 ) {
     loop {
-        let mut chunk = Vec::with_capacity(chunk_rows);
-        while chunk.len() < chunk_rows {
-            let mut record = csv::ByteRecord::new();
-            match reader.read_byte_record(&mut record) {
+        let mut chunk = spare
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(chunk_rows));
+        let mut n = 0;
+        while n < chunk_rows {
+            if n == chunk.len() {
+                chunk.push(InputRow {
+                    line: 0,
+                    record: csv::ByteRecord::new(),
+                });
+            }
+            let row = &mut chunk[n];
+            match reader.read_byte_record(&mut row.record) {
                 Ok(true) => {
-                    let line = record.position().map_or(0, |p| p.line());
-                    chunk.push(InputRow { line, record });
+                    row.line = row.record.position().map_or(0, |p| p.line());
+                    n += 1;
                 }
                 Ok(false) => break,
                 Err(e) => {
@@ -208,15 +220,28 @@ pub fn read_chunks<R: Read>(
                 }
             }
         }
+        chunk.truncate(n);
         progress.set_position(reader.position().byte());
-        let done = chunk.len() < chunk_rows;
-        if !chunk.is_empty() && tx.send(Ok(chunk)).is_err() {
+        let done = n < chunk_rows;
+        if n > 0 && tx.send(Ok(chunk)).is_err() {
             return; // the scorer stopped (an error): nothing more to read
         }
         if done {
             return;
         }
     }
+}
+
+/// The channels between the reader thread and the scorer: chunks of rows one way, finished
+/// chunks back for reuse (see [`read_chunks`]).
+pub fn chunk_channels() -> (
+    (
+        SyncSender<Result<Vec<InputRow>>>,
+        Receiver<Result<Vec<InputRow>>>,
+    ),
+    (SyncSender<Vec<InputRow>>, Receiver<Vec<InputRow>>),
+) {
+    (sync_channel(2), sync_channel(2))
 }
 
 /// Per-thread buffers: converting and scoring a row allocates nothing.

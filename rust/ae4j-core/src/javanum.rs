@@ -18,7 +18,12 @@ pub fn parse_java_double(text: &str) -> Result<f64, String> {
 
 /// Java's `String.trim()`: strips leading and trailing chars <= U+0020.
 pub fn java_trim(s: &str) -> &str {
-    s.trim_matches(|c: char| c <= '\u{20}')
+    // On bytes: every char <= U+0020 is one byte in UTF-8 and no byte of a longer char is
+    // that small, so the cut is always on a char boundary.
+    let b = s.as_bytes();
+    let start = b.iter().position(|&c| c > b' ').unwrap_or(b.len());
+    let end = b.iter().rposition(|&c| c > b' ').map_or(start, |i| i + 1);
+    &s[start..end]
 }
 
 fn parse_trimmed(s: &str) -> Option<f64> {
@@ -50,8 +55,17 @@ fn strip_suffix(s: &str) -> &str {
 fn parse_decimal(s: &str) -> Option<f64> {
     let b = s.as_bytes();
     let mut i = 0;
+    // The digits as an integer `m` (leading zeros skipped) while it has at most 18 of them.
+    let (mut m, mut significant, mut frac_digits) = (0u64, 0usize, 0i64);
+    let mut digit = |d: u8, m: &mut u64| {
+        if *m != 0 || d != b'0' {
+            significant += 1;
+            *m = m.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
+        }
+    };
     let int_start = i;
     while i < b.len() && b[i].is_ascii_digit() {
+        digit(b[i], &mut m);
         i += 1;
     }
     let mut digits = i - int_start;
@@ -59,33 +73,55 @@ fn parse_decimal(s: &str) -> Option<f64> {
         i += 1;
         let frac_start = i;
         while i < b.len() && b[i].is_ascii_digit() {
+            digit(b[i], &mut m);
             i += 1;
         }
+        frac_digits = (i - frac_start) as i64;
         digits += i - frac_start;
     }
     if digits == 0 {
         return None;
     }
+    let mut exponent: Option<i64> = Some(0);
     if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
         i += 1;
+        let negative = i < b.len() && b[i] == b'-';
         if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
             i += 1;
         }
         let exp_start = i;
+        let mut e: i64 = 0;
         while i < b.len() && b[i].is_ascii_digit() {
+            e = e.saturating_mul(10).saturating_add(i64::from(b[i] - b'0'));
             i += 1;
         }
         if i == exp_start {
             return None;
         }
+        exponent = (e < 100_000).then_some(if negative { -e } else { e });
     }
     if i != b.len() {
         return None;
     }
-    // The text is now a plain decimal that Rust's correctly rounded parser reads exactly as
-    // Java does ("1." and ".5" included).
+    // Clinger's fast path: `m` and `10^|k|` are exact doubles, and one correctly rounded
+    // multiplication or division gives the correctly rounded value, as Java's parser does.
+    if let Some(e) = exponent {
+        let k = e - frac_digits;
+        if significant <= 18 && m <= 1 << 53 && (-22..=22).contains(&k) {
+            let p = POWERS_OF_TEN[k.unsigned_abs() as usize];
+            return Some(if k < 0 { m as f64 / p } else { m as f64 * p });
+        }
+    }
+    // Otherwise the text is a plain decimal that Rust's correctly rounded parser reads exactly
+    // as Java does ("1." and ".5" included).
     s.parse::<f64>().ok()
 }
+
+/// `10^0 ..= 10^22`, every one an exact double.
+const POWERS_OF_TEN: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
 
 /// `hexdigits [. hexdigits] (p|P) [+-] digits`, at least one hex digit, rounded to nearest even.
 fn parse_hex(s: &str) -> Option<f64> {
@@ -205,12 +241,66 @@ mod tests {
         assert_eq!(ok("1."), 1.0);
         assert_eq!(ok(".5"), 0.5);
         assert_eq!(ok("\t7\n"), 7.0);
+        assert_eq!(ok("\u{0}\u{1f} 8\u{20}\u{0}"), 8.0);
+        assert_eq!(java_trim(" \u{a0}é\u{2003} "), "\u{a0}é\u{2003}"); // Java trims no non-ASCII space
         assert_eq!(ok("1e400"), f64::INFINITY);
         assert_eq!(ok("1e-400"), 0.0);
         assert!(ok("NaN").is_nan());
         assert!(ok("-NaN").is_nan());
         assert_eq!(ok("-Infinity"), f64::NEG_INFINITY);
         assert_eq!(ok("4.9E-324"), f64::from_bits(1));
+    }
+
+    #[test]
+    fn fast_path_gives_the_correctly_rounded_bits() {
+        // Random decimals around the fast path's limits (digit counts, exponents) against Rust's
+        // correctly rounded parser (Java's parser is correctly rounded too).
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = |n: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % n
+        };
+        for _ in 0..200_000 {
+            let mut t = String::new();
+            for _ in 0..next(12) {
+                t.push((b'0' + next(10) as u8) as char);
+            }
+            let frac = next(14);
+            if frac > 0 || next(8) == 0 {
+                t.push('.');
+            }
+            for _ in 0..frac {
+                t.push((b'0' + next(10) as u8) as char);
+            }
+            if next(3) == 0 {
+                t.push(if next(2) == 0 { 'e' } else { 'E' });
+                t.push_str(["", "-", "+"][next(3) as usize]);
+                t.push_str(&next(40).to_string());
+            }
+            let want = t.parse::<f64>().ok();
+            let got = parse_decimal(&t);
+            assert_eq!(got.map(f64::to_bits), want.map(f64::to_bits), "{t}");
+        }
+        for t in [
+            "9007199254740992",
+            "9007199254740993",
+            "123456789012345678",
+            "1e22",
+            "1e23",
+            "1e-22",
+            "1e-23",
+            "0.000000000000000000001",
+            "000000000000000000000001.5",
+            "1e99999",
+            "1e-99999",
+            "0e99999",
+            "1e0000000000000000000000000001",
+        ] {
+            let want = t.parse::<f64>().unwrap();
+            assert_eq!(ok(t).to_bits(), want.to_bits(), "{t}");
+        }
     }
 
     #[test]
