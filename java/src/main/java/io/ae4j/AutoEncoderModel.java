@@ -4,6 +4,7 @@ import io.ae4j.exception.PredictException;
 import io.ae4j.exception.PredictNumberFormatException;
 import io.ae4j.exception.PredictUnknownCategoricalLevelException;
 import io.ae4j.exception.PredictUnknownTypeException;
+import io.ae4j.internal.JavaDouble;
 import io.ae4j.internal.Native;
 import io.ae4j.internal.NativeHandle;
 import io.ae4j.internal.NativeLoader;
@@ -692,7 +693,7 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
       if (o instanceof String) {
         String s = ((String) o).trim();
         try {
-          return Double.parseDouble(s);
+          return JavaDouble.parseDouble(s); // Double.parseDouble's bits, faster
         } catch (NumberFormatException nfe) {
           if (invalidToNa) {
             return Double.NaN;
