@@ -9,7 +9,8 @@ BENCHMARKS.md (run it with `bench/run.sh`, which builds everything first):
   and `score0` vs ae4j's drop-in `predictAutoEncoder`, `predictAutoEncoderBatch`, `score`,
   `scoreBatch`, one thread, same rows, same run;
 - batch CLI: `ae4j predict --reconstruction` vs genmodel's `hex.genmodel.tools.PredictCsv
-  --decimal` on the same CSV (wall time best of 3, peak RSS of each process).
+  --decimal` on the same CSV (wall time best of 3, peak RSS of each process), then both on
+  200,000 and 2,000,000 rows of the small model (peak RSS: memory flat in the number of rows).
 
 Environment: AE4J_BENCH_QUICK=1 for a fast smoke run (fewer rows and samples); AE4J_PEAK_GFLOPS
 (default 40: 2.5 GHz x 16 f64 FLOP/cycle with AVX2, no FMA) for the floor.
@@ -29,8 +30,10 @@ LIB = os.path.join(OUT, "lib")
 MODELS = ["breast_cancer_tanhdropout", "digits_wide_tanh"]
 QUICK = os.environ.get("AE4J_BENCH_QUICK") == "1"
 CLI_ROWS = {"breast_cancer_tanhdropout": 200_000, "digits_wide_tanh": 50_000}
+MEMORY_ROWS = [200_000, 2_000_000]
 if QUICK:
     CLI_ROWS = {k: v // 20 for k, v in CLI_ROWS.items()}
+    MEMORY_ROWS = [n // 20 for n in MEMORY_ROWS]
 PEAK = float(os.environ.get("AE4J_PEAK_GFLOPS", "40"))
 COMMAND = "bench/run.sh"
 
@@ -138,6 +141,17 @@ def main():
         ours = best_of(3, [ae4j, "predict", "--quiet", "--reconstruction", "--model", mojo(name), "--input", rows_csv, "--output", out])
         one = best_of(3, [ae4j, "predict", "--quiet", "--reconstruction", "--threads", "1", "--model", mojo(name), "--input", rows_csv, "--output", out])
         cli.append((name, n, pc, ours, one))
+    log("CLI memory, 200k and 2M rows")
+    name = MODELS[0]
+    memory = []
+    for n in MEMORY_ROWS:
+        rows_csv = os.path.join(OUT, f"{name}-{n}.csv")
+        if not os.path.exists(rows_csv):
+            sh([sys.executable, os.path.join(ROOT, "bench", "make_data.py"), case(name), str(n), rows_csv])
+        # Output to /dev/null: a 2M-row reconstruction is over a gigabyte of text.
+        pc = timed(["java", "-cp", os.path.join(LIB, "*"), "hex.genmodel.tools.PredictCsv", "--mojo", mojo(name), "--input", rows_csv, "--output", "/dev/null", "--decimal"])
+        ours = timed([ae4j, "predict", "--quiet", "--reconstruction", "--model", mojo(name), "--input", rows_csv, "--output", "-"])
+        memory.append((n, pc, ours))
     load_after = load()
 
     threads = os.cpu_count()
@@ -182,7 +196,15 @@ def main():
         gs, as_, asb = j("genmodelScore0"), j("ae4jScore"), j("ae4jScoreBatch")
         L.append(f"| {name} | {gp:.3f} | {ap:.3f} | **{gp / ap:.1f}x** | {ab:.3f} | {gp / ab:.1f}x | {gs:.3f} | {as_:.3f} | {asb:.3f} | {gs / as_:.1f}x / {gs / asb:.1f}x |")
     L += ["", "Rows are Strings (as PredictCsv builds them), so `predictAutoEncoder` includes parsing, and its result",
-          "includes genmodel's `reconstructedRowData` map. `score`/`score0` take genmodel's raw `double[]` rows.", ""]
+          "includes genmodel's `reconstructedRowData` map. `score`/`score0` take genmodel's raw `double[]` rows.", "",
+          "The same rows with numeric cells as `Double`s (as a Java application or a Spark row holds them):", "",
+          "| model | genmodel `predictAutoEncoder(RowData)` | ae4j `predictAutoEncoder(RowData)` | speed-up |",
+          "|---|---|---|---|"]
+    for name in MODELS:
+        j = lambda b: java.get((b, name), float("nan"))
+        gd, ad = j("genmodelPredictAutoEncoderDoubles"), j("ae4jPredictAutoEncoderDoubles")
+        L.append(f"| {name} | {gd:.3f} | {ad:.3f} | **{gd / ad:.1f}x** |")
+    L.append("")
 
     L += ["## Batch CLI on a CSV: wall time (best of 3) and peak RSS", "",
           f"| model | rows | genmodel PredictCsv `--decimal` | `ae4j predict --reconstruction` ({threads} threads) | same, 1 thread | speed-up ({threads} threads / 1 thread) | peak RSS PredictCsv / ae4j |",
@@ -192,11 +214,21 @@ def main():
                  f"{one[0]:.2f} s ({n / one[0]:,.0f} rows/s) | **{pc[0] / ours[0]:.1f}x** / {pc[0] / one[0]:.1f}x | {pc[1]:.0f} / {ours[1]:.0f} MiB |")
     L += ["", "Both write the reconstruction of every row (ae4j adds the MSE column); PredictCsv includes JVM start-up.", ""]
 
+    L += [f"### Memory from {MEMORY_ROWS[0]:,} to {MEMORY_ROWS[-1]:,} rows ({MODELS[0]}, one run each, output to `/dev/null`)", "",
+          f"| rows | PredictCsv `--decimal` | PredictCsv peak RSS | `ae4j predict --reconstruction` ({threads} threads) | ae4j peak RSS |",
+          "|---|---|---|---|---|"]
+    for n, pc, ours in memory:
+        L.append(f"| {n:,} | {pc[0]:.2f} s ({n / pc[0]:,.0f} rows/s) | {pc[1]:.0f} MiB | {ours[0]:.2f} s ({n / ours[0]:,.0f} rows/s) | {ours[1]:.0f} MiB |")
+    L += ["", "ae4j streams the input in chunks (a reader thread, the scoring threads, a writer thread, two chunks",
+          "in flight), so its memory does not grow with the number of rows.", ""]
+
     text = "\n".join(L)
-    # Figures measured by other harnesses (service, Spark), each with its own command.
-    other = os.path.join(ROOT, "bench", "other-benchmarks.md")
-    if os.path.exists(other):
-        text += open(other, encoding="utf-8").read()
+    # Figures measured by other harnesses (service, Spark), each with its own command, then the
+    # profiles behind the targets not reached.
+    for extra in ["other-benchmarks.md", "profiles.md"]:
+        path = os.path.join(ROOT, "bench", extra)
+        if os.path.exists(path):
+            text += open(path, encoding="utf-8").read()
     if os.environ.get("AE4J_BENCH_NO_WRITE") != "1":
         with open(os.path.join(ROOT, "BENCHMARKS.md"), "w", encoding="utf-8") as f:
             f.write(text)

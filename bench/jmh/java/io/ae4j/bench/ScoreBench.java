@@ -32,7 +32,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * invocation; the score is microseconds per row.
  *
  * <p>Rows: {@code <ae4j.bench.dir>/<model>-loop.csv} (written by {@code bench/make_data.py}: the
- * fixture's real training rows, cells as Strings like PredictCsv builds them). Models:
+ * fixture's real training rows, cells as Strings like PredictCsv builds them; the
+ * {@code Doubles} benchmarks take the same rows with numeric cells as Doubles). Models:
  * {@code tests/fixtures/models/<model>.zip} under {@code ae4j.root}. Run with {@code gradle jmh}.
  */
 @State(Scope.Thread)
@@ -52,6 +53,9 @@ public class ScoreBench {
   io.ae4j.EasyPredictModelWrapper ae4j;
   List<hex.genmodel.easy.RowData> gRows = new ArrayList<>();
   List<io.ae4j.RowData> aRows = new ArrayList<>();
+  /** The same rows with numeric cells as Doubles (as a Java app or a Spark row gives them). */
+  List<hex.genmodel.easy.RowData> gRowsDouble = new ArrayList<>();
+  List<io.ae4j.RowData> aRowsDouble = new ArrayList<>();
   double[][] raw;
   double[] rawFlat;
   double[] preds, rec, se, recB, seB, mseB;
@@ -92,6 +96,17 @@ public class ScoreBench {
       }
       gRows.add(g);
       aRows.add(a);
+      hex.genmodel.easy.RowData gd = new hex.genmodel.easy.RowData();
+      io.ae4j.RowData ad = new io.ae4j.RowData();
+      for (int i = 0; i < header.length; i++) {
+        int c = m.getColIdx(header[i]);
+        if (i >= cells.length || cells[i].isEmpty()) continue;
+        Object v = c >= 0 && m.getDomainValues(c) == null ? (Object) Double.valueOf(cells[i]) : cells[i];
+        gd.put(header[i], v);
+        ad.put(header[i], v);
+      }
+      gRowsDouble.add(gd);
+      aRowsDouble.add(ad);
       // The same row in genmodel's raw (score0) form.
       double[] row = new double[names.length];
       Arrays.fill(row, Double.NaN);
@@ -125,6 +140,22 @@ public class ScoreBench {
   public double genmodelPredictAutoEncoder() throws Exception {
     double s = 0;
     for (hex.genmodel.easy.RowData r : gRows) s += genmodel.predictAutoEncoder(r).reconstructed[0];
+    return s;
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(ROWS)
+  public double genmodelPredictAutoEncoderDoubles() throws Exception {
+    double s = 0;
+    for (hex.genmodel.easy.RowData r : gRowsDouble) s += genmodel.predictAutoEncoder(r).reconstructed[0];
+    return s;
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(ROWS)
+  public double ae4jPredictAutoEncoderDoubles() throws Exception {
+    double s = 0;
+    for (io.ae4j.RowData r : aRowsDouble) s += ae4j.predictAutoEncoder(r).mse;
     return s;
   }
 
