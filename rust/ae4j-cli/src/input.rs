@@ -283,14 +283,24 @@ impl RowScorer {
             )));
         }
         self.raw.fill(f64::NAN);
+        // One UTF-8 check for the whole record instead of one per cell (the per-call cost was
+        // a tenth of the run). A cell whose ends are not character boundaries of the whole
+        // (its bytes only valid joined to the next cell's) gets its own check, which fails.
+        let whole = std::str::from_utf8(row.record.as_slice()).ok();
         for (pos, feature) in input.mapping.iter().enumerate() {
             let Some(feature) = *feature else { continue };
-            let text = std::str::from_utf8(&row.record[pos]).map_err(|_| {
-                fail(format!(
-                    "column '{}': the value is not valid UTF-8",
-                    input.header[pos]
-                ))
-            })?;
+            let cell = whole
+                .zip(row.record.range(pos))
+                .and_then(|(whole, range)| whole.get(range));
+            let text = match cell {
+                Some(text) => text,
+                None => std::str::from_utf8(&row.record[pos]).map_err(|_| {
+                    fail(format!(
+                        "column '{}': the value is not valid UTF-8",
+                        input.header[pos]
+                    ))
+                })?,
+            };
             let cell = csv_cell(text);
             if cell == Cell::Missing {
                 // PredictCsv puts no missing cell into its RowData: under a repeated header

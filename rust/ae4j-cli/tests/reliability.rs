@@ -183,6 +183,11 @@ fn broken_quotes_and_bytes_are_clear_errors() {
     let mut bytes = format!("{HEADER}\n{GOOD}\n{GOOD}\n").into_bytes();
     bytes.extend_from_slice(b"US,tablet,web,4\xc3\x281,52000,0.5,3,0.25\n");
     fails_at(&predict(&bytes, &[]), 4, "UTF-8");
+    // A character cut by the separator: each cell is invalid though the row's bytes joined are
+    // valid UTF-8 (the first half of "é" ends one cell, the second starts the next).
+    let mut bytes = format!("{HEADER}\n{GOOD}\n").into_bytes();
+    bytes.extend_from_slice(b"US,tablet\xc3,\xa9web,41,52000,0.5,3,0.25\n");
+    fails_at(&predict(&bytes, &[]), 3, "not valid UTF-8");
     // ...but not in a column the model ignores.
     let mut bytes = format!("note,{HEADER}\n").into_bytes();
     bytes.extend_from_slice(b"\xff\xfe,US,tablet,web,41,52000,0.5,3,0.25\n");
