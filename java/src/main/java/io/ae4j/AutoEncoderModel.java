@@ -128,6 +128,14 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
     this.columnIndex = new HashMap<String, Integer>(nFeatures * 2);
     this.levelIndex = new Map[nFeatures];
     for (int i = 0; i < nFeatures; i++) {
+      // Interned: a RowData keyed by string literals (interned by Java) or by getNames() then
+      // finds its columns and levels by identity, without comparing characters.
+      names[i] = names[i].intern();
+      if (domains[i] != null) {
+        for (int j = 0; j < domains[i].length; j++) {
+          domains[i][j] = domains[i][j].intern();
+        }
+      }
       if (!columnIndex.containsKey(names[i])) {
         columnIndex.put(names[i], i);
       }
