@@ -12,6 +12,9 @@ BENCHMARKS.md (run it with `bench/run.sh`, which builds everything first):
   --decimal` on the same CSV (wall time best of 3, peak RSS of each process), then both on
   200,000 and 2,000,000 rows of the small model (peak RSS: memory flat in the number of rows).
 
+Then it appends `bench/other-benchmarks.md` (service and Spark figures, each with its own command)
+and `bench/profiles.md` (issue #5's targets and the profiles behind the gaps), both hand-written.
+
 Environment: AE4J_BENCH_QUICK=1 for a fast smoke run (fewer rows and samples); AE4J_PEAK_GFLOPS
 (default 40: 2.5 GHz x 16 f64 FLOP/cycle with AVX2, no FMA) for the floor.
 """
@@ -146,8 +149,7 @@ def main():
     memory = []
     for n in MEMORY_ROWS:
         rows_csv = os.path.join(OUT, f"{name}-{n}.csv")
-        if not os.path.exists(rows_csv):
-            sh([sys.executable, os.path.join(ROOT, "bench", "make_data.py"), case(name), str(n), rows_csv])
+        sh([sys.executable, os.path.join(ROOT, "bench", "make_data.py"), case(name), str(n), rows_csv])
         # Output to /dev/null: a 2M-row reconstruction is over a gigabyte of text.
         pc = timed(["java", "-cp", os.path.join(LIB, "*"), "hex.genmodel.tools.PredictCsv", "--mojo", mojo(name), "--input", rows_csv, "--output", "/dev/null", "--decimal"])
         ours = timed([ae4j, "predict", "--quiet", "--reconstruction", "--model", mojo(name), "--input", rows_csv, "--output", "-"])
