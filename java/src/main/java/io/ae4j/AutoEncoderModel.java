@@ -692,6 +692,25 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
     }
   }
 
+  /**
+   * One RowData cell of input column {@code column} as its raw value, with exactly the rules of
+   * {@link EasyPredictModelWrapper#predictAutoEncoder} (see {@link RowData}): a number, a level
+   * index for a categorical, NaN when missing (or converted to NA as asked). For front ends that
+   * read cells from their own row types (the Spark module).
+   *
+   * @throws PredictException the cell is an unknown level, an unparsable number String or a value
+   *     of a type the column cannot take (unless converted to NA)
+   * @throws IllegalArgumentException {@code column} is not in {@code [0, nfeatures())}
+   */
+  public double convertCell(int column, Object value, boolean convertUnknownCategoricalLevelsToNa,
+      boolean convertInvalidNumbersToNa) throws PredictException {
+    if (column < 0 || column >= nFeatures) {
+      throw new IllegalArgumentException("column " + column + " is not an input column (0 to "
+          + (nFeatures - 1) + ")");
+    }
+    return convert(column, value, convertUnknownCategoricalLevelsToNa, convertInvalidNumbersToNa);
+  }
+
   private double convert(int i, Object o, boolean unknownToNa, boolean invalidToNa) throws PredictException {
     if (o == null) {
       return Double.NaN; // ae4j: missing (genmodel: NullPointerException)

@@ -78,6 +78,31 @@ public class LifetimeAndBoundaryTest {
   // ------------------------------------------------------------------------ loading
 
   @Test
+  public void convertCellIsTheRowDataConversion() throws Exception {
+    try (AutoEncoderModel m = AutoEncoderModel.load(synthTanh.getPath())) {
+      int channel = m.getColIdx("channel");
+      int age = m.getColIdx("age");
+      assertEquals(2.0, m.convertCell(channel, "web", false, false), 0.0);
+      assertEquals(41.5, m.convertCell(age, " 41.5 ", false, false), 0.0);
+      assertEquals(7.0, m.convertCell(age, 7, false, false), 0.0);
+      assertTrue(Double.isNaN(m.convertCell(channel, "fax", true, false)));
+      assertTrue(Double.isNaN(m.convertCell(age, null, false, false)));
+      try {
+        m.convertCell(channel, "fax", false, false);
+        fail("an unknown level must throw");
+      } catch (PredictUnknownCategoricalLevelException e) {
+        assertEquals("Unknown categorical level (channel,fax)", e.getMessage());
+      }
+      try {
+        m.convertCell(m.nfeatures(), "1", false, false);
+        fail("a column out of range must throw");
+      } catch (IllegalArgumentException e) {
+        assertTrue(e.getMessage(), e.getMessage().contains("not an input column"));
+      }
+    }
+  }
+
+  @Test
   public void loadsFromEveryKindOfSource() throws Exception {
     double expected;
     try (MojoModel m = MojoModel.load(synthTanh.getPath())) {

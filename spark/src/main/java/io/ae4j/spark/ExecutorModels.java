@@ -4,8 +4,6 @@ import io.ae4j.AutoEncoderModel;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -58,35 +56,25 @@ public final class ExecutorModels {
     }
   }
 
-  /** A model with the lookup tables the row conversion needs, built once per JVM. */
+  /** A model with what the row conversion needs to know of its columns, built once per JVM. */
   static final class Prepared {
     final AutoEncoderModel model;
     final String[] names;
     final int nFeatures;
     final int nSlots;
     final int nCats;
-    /** Per column: level to index (exact levels, first wins) for a categorical, null for a numeric. */
-    final Map<String, Integer>[] levels;
+    /** Per column: whether it is categorical (its cells are levels, not numbers). */
+    final boolean[] categorical;
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
     Prepared(AutoEncoderModel model) {
       this.model = model;
       this.names = model.getNames();
       this.nFeatures = model.nfeatures();
       this.nSlots = model.getPredsSize();
       this.nCats = model.getNumCategoricals();
-      this.levels = new Map[nFeatures];
+      this.categorical = new boolean[nFeatures];
       for (int i = 0; i < nFeatures; i++) {
-        String[] d = model.getDomainValues(i);
-        if (d != null) {
-          Map<String, Integer> m = new HashMap<String, Integer>(d.length * 2);
-          for (int j = 0; j < d.length; j++) {
-            if (!m.containsKey(d[j])) {
-              m.put(d[j], j);
-            }
-          }
-          levels[i] = m;
-        }
+        categorical[i] = model.getDomainValues(i) != null;
       }
     }
   }

@@ -411,7 +411,7 @@ final class PartitionScorer {
         double v;
         if (kind[j] == MISSING || row.isNullAt(f)) {
           v = Double.NaN;
-        } else if (p.levels[j] == null) {
+        } else if (!p.categorical[j]) {
           switch (kind[j]) {
             case DOUBLE:
               v = row.getDouble(f);

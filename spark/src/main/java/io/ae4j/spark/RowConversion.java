@@ -1,24 +1,14 @@
 package io.ae4j.spark;
 
 import io.ae4j.exception.PredictException;
-import io.ae4j.exception.PredictNumberFormatException;
-import io.ae4j.exception.PredictUnknownCategoricalLevelException;
-import io.ae4j.exception.PredictUnknownTypeException;
-import io.ae4j.internal.JavaDouble;
 
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A Spark cell to the model's raw value, with ae4j's {@code RowData} rules (genmodel's
- * {@code RowToRawDataConverter}, plus: null is missing, any {@link Number} is a number):
- * <ul>
- *   <li>numeric column: a String is trimmed and parsed with {@code Double.parseDouble}; a Double,
- *       Float, Integer, Long, Short, Byte or BigDecimal is its {@code doubleValue()}; anything
- *       else (Boolean, Timestamp, ...) is rejected as genmodel rejects it;</li>
- *   <li>categorical column: a String is looked up exactly, then as {@code <col>.<level>}; a
- *       Double NaN is missing; anything else is rejected as genmodel rejects it.</li>
- * </ul>
+ * A Spark cell to the model's raw value: {@link io.ae4j.AutoEncoderModel#convertCell}, the same
+ * rules as ae4j's {@code RowData} (genmodel's {@code RowToRawDataConverter}, plus: null is
+ * missing, any {@link Number} is a number), so the Spark module and the Java API cannot drift.
  */
 final class RowConversion {
   private RowConversion() {
@@ -26,52 +16,7 @@ final class RowConversion {
 
   static double convert(ExecutorModels.Prepared p, int i, Object o, boolean unknownToNa, boolean invalidToNa)
       throws PredictException {
-    if (o == null) {
-      return Double.NaN;
-    }
-    Map<String, Integer> levels = p.levels[i];
-    if (levels == null) {
-      if (o instanceof Double) {
-        return (Double) o;
-      }
-      if (o instanceof String) {
-        String s = ((String) o).trim();
-        try {
-          return JavaDouble.parseDouble(s); // Double.parseDouble's bits, faster
-        } catch (NumberFormatException nfe) {
-          if (invalidToNa) {
-            return Double.NaN;
-          }
-          throw new PredictNumberFormatException("Unable to parse value: " + s + ", from column: "
-              + p.names[i] + ", as Double; " + nfe.getMessage());
-        }
-      }
-      if (o instanceof Number) {
-        return ((Number) o).doubleValue();
-      }
-      throw new PredictUnknownTypeException("Unexpected object type " + o.getClass().getName()
-          + " for numeric column " + p.names[i]);
-    }
-    if (o instanceof String) {
-      String level = (String) o;
-      Integer index = levels.get(level);
-      if (index == null) {
-        index = levels.get(p.names[i] + "." + level);
-      }
-      if (index != null) {
-        return index;
-      }
-      if (unknownToNa) {
-        return Double.NaN;
-      }
-      throw new PredictUnknownCategoricalLevelException("Unknown categorical level (" + p.names[i]
-          + "," + level + ")", p.names[i], level);
-    }
-    if (o instanceof Double && ((Double) o).isNaN()) {
-      return Double.NaN;
-    }
-    throw new PredictUnknownTypeException("Unexpected object type " + o.getClass().getName()
-        + " for categorical column " + p.names[i]);
+    return p.model.convertCell(i, o, unknownToNa, invalidToNa);
   }
 
   /** A bad cell: the exception genmodel would throw and the model column it is in. */
