@@ -701,9 +701,11 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
    * @throws PredictException the cell is an unknown level, an unparsable number String or a value
    *     of a type the column cannot take (unless converted to NA)
    * @throws IllegalArgumentException {@code column} is not in {@code [0, nfeatures())}
+   * @throws IllegalStateException the model is closed (like every call that uses it)
    */
   public double convertCell(int column, Object value, boolean convertUnknownCategoricalLevelsToNa,
       boolean convertInvalidNumbersToNa) throws PredictException {
+    handle.ensureOpen();
     if (column < 0 || column >= nFeatures) {
       throw new IllegalArgumentException("column " + column + " is not an input column (0 to "
           + (nFeatures - 1) + ")");
