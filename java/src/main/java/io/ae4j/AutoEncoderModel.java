@@ -957,6 +957,7 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
 
   /** The MOJO/POJO answers, read from the model file once, on first use. */
   GenModelView genModelView() {
+    handle.ensureOpen();
     GenModelView v = genModelView;
     if (v == null) {
       v = GenModelView.of(format, mojoBytes, source, pojoUuid);
@@ -1170,6 +1171,7 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
 
   /** This model: it is thread-safe. */
   public AutoEncoderModel internal_threadSafeInstance() {
+    handle.ensureOpen();
     return this;
   }
 }

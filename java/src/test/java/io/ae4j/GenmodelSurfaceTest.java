@@ -137,7 +137,11 @@ public class GenmodelSurfaceTest {
           EasyPredictModelWrapper back = (EasyPredictModelWrapper) in.readObject();
           assertTrue(back.getModel() instanceof MojoModel);
           assertEquals(file.getUUID(), back.getModel().getUUID());
+          back.getModel().close();
         }
+        // closed here, not by the cleaner later (LifetimeAndBoundaryTest counts the frees)
+        fromObject.getModel().close();
+        fromConfig.getModel().close();
       }
     }
     assertTrue("no fixture rows", rows > 100);
