@@ -80,6 +80,8 @@ summary() {
     printf '%-10s %-32s %8s %7s %8s %8s\n' "$name" "$result" "$p" "$f" "$s" "$t"
     [[ "$p" =~ ^[0-9]+$ ]] && total_p=$((total_p + p))
     [[ "$f" =~ ^[0-9]+$ ]] && total_f=$((total_f + f))
+    # A stage that failed without a failed test (a build error, a missing prerequisite) counts as one.
+    [[ "$result" == FAILED* && "$f" == 0 ]] && total_f=$((total_f + 1))
     [[ "$s" =~ ^[0-9]+$ ]] && total_s=$((total_s + s))
   done
   echo "stages failed: $FAILED_STAGES"
