@@ -207,4 +207,96 @@ public class GenmodelSurfaceTest {
       assertTrue(expected.getMessage().startsWith("Invalid file specification: "));
     }
   }
+
+  /**
+   * The ErrorConsumer is called exactly where genmodel calls it: every fixture row (every kind of
+   * value, typed ones too) under the 4 Config variants, live against genmodel; the same calls
+   * (column, value, message) in the same order, then the same result or exception. A null value
+   * (ae4j: missing) is given to genmodel as the NaN Double it stands for, and a Number in a
+   * numeric column as its Double, as in GenmodelDifferentialTest.
+   */
+  @Test
+  public void errorConsumerIsCalledWhereGenmodelCallsIt() throws Exception {
+    int rows = 0, calls = 0;
+    for (File f : Fixtures.caseFiles()) {
+      JsonObject c = Fixtures.read(f);
+      String path = Fixtures.model(c).getPath();
+      hex.genmodel.MojoModel gm = hex.genmodel.MojoModel.load(path);
+      try (MojoModel m = MojoModel.load(path)) {
+        for (int k = 0; k < Fixtures.CONFIGS.length; k++) {
+          final List<String> ours = new ArrayList<String>();
+          final List<String> theirs = new ArrayList<String>();
+          EasyPredictModelWrapper a = new EasyPredictModelWrapper(new EasyPredictModelWrapper.Config().setModel(m)
+              .setConvertUnknownCategoricalLevelsToNa(k == 1 || k == 3).setConvertInvalidNumbersToNa(k >= 2)
+              .setErrorConsumer(new EasyPredictModelWrapper.ErrorConsumer() {
+                @Override
+                public void dataTransformError(String col, Object value, String message) {
+                  ours.add("dataTransformError " + col + " " + shown(value) + " " + message);
+                }
+
+                @Override
+                public void unseenCategorical(String col, Object value, String message) {
+                  ours.add("unseenCategorical " + col + " " + shown(value) + " " + message);
+                }
+              }));
+          hex.genmodel.easy.EasyPredictModelWrapper g = new hex.genmodel.easy.EasyPredictModelWrapper(
+              new hex.genmodel.easy.EasyPredictModelWrapper.Config().setModel(gm)
+                  .setConvertUnknownCategoricalLevelsToNa(k == 1 || k == 3).setConvertInvalidNumbersToNa(k >= 2)
+                  .setErrorConsumer(new hex.genmodel.easy.EasyPredictModelWrapper.ErrorConsumer() {
+                    @Override
+                    public void dataTransformError(String col, Object value, String message) {
+                      theirs.add("dataTransformError " + col + " " + shown(value) + " " + message);
+                    }
+
+                    @Override
+                    public void unseenCategorical(String col, Object value, String message) {
+                      theirs.add("unseenCategorical " + col + " " + shown(value) + " " + message);
+                    }
+                  }));
+          for (JsonElement e : c.getAsJsonArray("rows")) {
+            RowData row = Fixtures.rowData(e.getAsJsonObject().getAsJsonObject("input"));
+            hex.genmodel.easy.RowData equivalent = new hex.genmodel.easy.RowData();
+            for (java.util.Map.Entry<String, Object> cell : row.entrySet()) {
+              Object v = cell.getValue();
+              int col = m.getColIdx(cell.getKey());
+              if (v == null) {
+                v = Double.NaN;
+              } else if (col >= 0 && m.getNumClasses(col) < 0 && v instanceof Number && !(v instanceof Double)) {
+                v = ((Number) v).doubleValue();
+              }
+              equivalent.put(cell.getKey(), v);
+            }
+            ours.clear();
+            theirs.clear();
+            String ea = null, eb = null;
+            try {
+              a.predictAutoEncoder(row);
+            } catch (PredictException ex) {
+              ea = ex.getMessage();
+            }
+            try {
+              g.predictAutoEncoder(equivalent);
+            } catch (hex.genmodel.easy.exception.PredictException ex) {
+              eb = ex.getMessage();
+            }
+            String where = c.get("name").getAsString() + " " + Fixtures.CONFIGS[k] + " " + row;
+            assertEquals(where, eb, ea);
+            assertEquals(where, theirs, ours);
+            rows++;
+            calls += ours.size();
+          }
+        }
+      }
+    }
+    assertTrue("too few rows: " + rows, rows > 2000);
+    assertTrue("too few consumer calls: " + calls, calls > 200);
+  }
+
+  /** A value as a consumer sees it; ae4j's null (missing) is the NaN genmodel is given. */
+  private static String shown(Object value) {
+    if (value == null || value instanceof Number && Double.isNaN(((Number) value).doubleValue())) {
+      return "NaN";
+    }
+    return String.valueOf(value);
+  }
 }
