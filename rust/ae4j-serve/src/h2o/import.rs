@@ -76,11 +76,21 @@ pub fn allowed_path(import_dir: Option<&Path>, given: &str) -> Result<PathBuf, H
     if path.components().any(|c| matches!(c, Component::ParentDir)) {
         return Err(refuse("the path contains '..'"));
     }
-    if !path.starts_with(dir) {
-        return Err(refuse("the path is outside the import directory"));
-    }
-    let real = std::fs::canonicalize(path)
-        .map_err(|_| H2oError::not_found(format!("File {raw} does not exist")))?;
+    // Resolved (links and all) it must be inside; a path that does not resolve is 404 only
+    // when it would be inside, so nothing is told about files elsewhere.
+    let real = match std::fs::canonicalize(path) {
+        Ok(real) => real,
+        Err(_)
+            if path.starts_with(dir)
+                || path
+                    .parent()
+                    .and_then(|p| std::fs::canonicalize(p).ok())
+                    .is_some_and(|p| p.starts_with(dir)) =>
+        {
+            return Err(H2oError::not_found(format!("File {raw} does not exist")))
+        }
+        Err(_) => return Err(refuse("the path is outside the import directory")),
+    };
     if !real.starts_with(dir) {
         return Err(refuse("the path leads outside the import directory"));
     }
@@ -213,6 +223,12 @@ mod tests {
             assert!(refused(&format!("{}/etc/passwd", dir.display()))
                 .msg
                 .contains("leads outside"));
+            // The import dir given through a link works (resolved paths are compared).
+            let link = std::env::temp_dir().join(format!("ae4j-h2o-link-{}", random_hex(8)));
+            std::os::unix::fs::symlink(&dir, &link).unwrap();
+            let via = format!("{}/sub/a.csv", link.display());
+            assert_eq!(allowed_path(Some(&dir), &via).unwrap(), a);
+            std::fs::remove_file(&link).unwrap();
         }
         std::fs::remove_dir_all(&dir).unwrap();
     }

@@ -70,15 +70,18 @@ fn is_na(cell: &str, na: &[String]) -> bool {
     cell.is_empty() || na.iter().any(|s| s == cell)
 }
 
-/// The separator: the most frequent of `, \t ; |` and space on the first line (`,` if none).
+/// The separator: the most frequent of `, \t ; |` on the first line; a space only when none of
+/// those occurs (names like `sepal length (cm)` hold spaces); `,` for a single column.
 fn guess_separator(text: &str) -> u8 {
     let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    [b',', b'\t', b';', b'|', b' ']
+    let count = |s: u8| line.bytes().filter(|&b| b == s).count();
+    [b',', b'\t', b';', b'|']
         .into_iter()
-        .map(|s| (line.bytes().filter(|&b| b == s).count(), s))
+        .map(|s| (count(s), s))
         .filter(|&(n, _)| n > 0)
-        .max_by_key(|&(n, s)| (n, std::cmp::Reverse(s == b' ')))
-        .map_or(b',', |(_, s)| s)
+        .max_by_key(|&(n, s)| (n, std::cmp::Reverse(s)))
+        .map(|(_, s)| s)
+        .unwrap_or(if count(b' ') > 0 { b' ' } else { b',' })
 }
 
 fn records(text: &str, separator: u8, single_quotes: bool) -> Result<Vec<Vec<String>>, H2oError> {
@@ -534,6 +537,8 @@ mod tests {
         assert_eq!(s.separator, b';');
         assert!(!s.header);
         assert_eq!(s.names, ["C1", "C2"]);
+        let (s, _) = guess("a b,c d\n1 2,3\n", 0, None, false, &[]).unwrap();
+        assert_eq!((s.separator, s.names.len()), (b',', 2), "spaces inside names");
         let (s, _) = guess("a\tb\nx\ty\n", 0, None, false, &[]).unwrap();
         assert_eq!(s.separator, b'\t');
         assert!(s.header, "a header of words over other words");
