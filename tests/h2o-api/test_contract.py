@@ -35,6 +35,8 @@ NOT_REPRODUCED = {
     "models[].parameters[].default_value": "parameters are a subset (see README)",
     "models[].parameters[].input_value": "parameters are a subset (see README)",
     "models[].parameters[].values": "parameters are a subset (see README)",
+    "schemas[].fields[].value": "field defaults: h2o-py reads only the field names",
+    "schemas[].fields[].schema_name": "field schemas: h2o-py reads only the field names",
 }
 
 JOB = re.compile(r"\$[0-9a-f]+\$_[0-9a-f]+")
@@ -42,12 +44,16 @@ GENERATED = re.compile(r"(reconstruction_error|deep_features|transformation|pred
 UPLOAD = re.compile(r"upload_[0-9a-f]{32}")
 
 
+def masked(text):
+    """Text with its random parts (job keys, generated names, upload keys) masked."""
+    text = JOB.sub("{job}", text)
+    text = GENERATED.sub(r"\1_{hex}_", text)
+    return UPLOAD.sub("upload_{hex}", text)
+
+
 def route(e):
     """A request with its random parts (job keys, generated names, upload keys) masked."""
-    path = JOB.sub("{job}", e["path"])
-    path = GENERATED.sub(r"\1_{hex}_", path)
-    path = UPLOAD.sub("upload_{hex}", path)
-    path = re.sub(r"/4/sessions/_sid_\w+", "/4/sessions/{sid}", path)
+    path = re.sub(r"/4/sessions/_sid_\w+", "/4/sessions/{sid}", masked(e["path"]))
     return e["label"], e["method"], path, e["query"].split("=")[0] if e["query"] else ""
 
 
@@ -98,7 +104,9 @@ def replay(service, cases, import_dir):
     port = free_port()
     with Proxy(service.port, port) as proxy:
         base = f"http://127.0.0.1:{port}"
-        csv_path = import_dir / "synth_tanh.csv"
+        # The recorded file was synth.csv (its frame: synth.hex).
+        csv_path = import_dir / "synth.csv"
+        csv_path.write_bytes((import_dir / "synth_tanh.csv").read_bytes())
         client_flow(proxy, base, csv_path, categoricals(case))
         curl_flow(proxy, base, csv_path, str(import_dir / "no" / "such" / "file.csv"))
     return proxy.exchanges
@@ -150,7 +158,26 @@ def test_downloads_look_like_h2o(replay):
         if m is None or "DownloadDataset" not in e["path"]:
             continue
         assert m["content_type"] == e["content_type"], route(e)
-        assert m["content_disposition"] == e["content_disposition"] or (
-            GENERATED.sub("", m["content_disposition"] or "") == GENERATED.sub("", e["content_disposition"] or "")
-        ), (m["content_disposition"], e["content_disposition"])
+        assert masked(m["content_disposition"]) == masked(e["content_disposition"])
         assert m["response"].split("\n")[0] == e["response"].split("\n")[0], route(e)
+
+
+def test_the_shape_check_catches_differences():
+    rec = {"a": 1, "b": {"c": "x", "d": [{"e": True}]}, "n": "NaN", "z": None}
+    assert shape_problems(rec, {"a": 2.5, "b": {"c": "y", "d": [{"e": False}]}, "n": 1.0,
+                                "z": 3}) == []
+    assert shape_problems({"z": None}, {}) == ["z: missing"], "a recorded null must be there"
+    assert shape_problems(rec, {"a": 1, "b": {"c": "x", "d": [{}]}, "n": 1, "z": 0}) == [
+        "b.d[].e: missing"]
+    assert shape_problems(rec, {"a": "1", "b": {"c": "x", "d": [{"e": 1}]}, "n": 1, "z": 0}) == [
+        "a: recorded number 1, ae4j str '1'", "b.d[].e: recorded bool, ae4j number"]
+    assert shape_problems({"l": [1]}, {"l": []}) == ["l: empty in ae4j"]
+
+
+def test_replay_compared_every_kind_of_answer(replay):
+    compared = {route(e)[1:3] for e, m in pairs(replay) if m is not None}
+    for r in [("GET", "/3/Cloud"), ("POST", "/3/PostFile"), ("POST", "/3/ParseSetup"),
+              ("POST", "/3/Parse"), ("GET", "/3/Jobs/{job}"), ("POST", "/3/ImportFilesMulti"),
+              ("GET", "/3/Models/synth_tanh"), ("POST", "/99/Rapids"), ("POST", "/4/sessions"),
+              ("DELETE", "/4/sessions/{sid}"), ("GET", "/3/Frames"), ("DELETE", "/3/Frames/score.hex")]:
+        assert r in compared, r

@@ -148,6 +148,7 @@ pub async fn schema(Path(name): Path<String>) -> Result<Json<Value>, H2oError> {
             "version": 3, "name": name, "label": name, "superclass": "Schema",
             "type": "Iced", "fields": fields, "markdown": "",
         }],
+        "markdown": "",
     })))
 }
 
