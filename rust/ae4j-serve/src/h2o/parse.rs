@@ -321,11 +321,15 @@ fn separator(p: &Params) -> Result<Option<u8>, H2oError> {
     Ok(p.int("separator")?.and_then(|s| u8::try_from(s).ok()))
 }
 
+/// The sources read for a parse: their keys, the setup of the first, and all their data rows.
+struct Sources {
+    keys: Vec<String>,
+    setup: Setup,
+    data: Vec<Vec<String>>,
+}
+
 /// The sources' rows (their text concatenated), and the setup of the first.
-fn read_sources(
-    h2o: &H2oState,
-    p: &Params,
-) -> Result<(Vec<String>, Setup, Vec<Vec<String>>), H2oError> {
+fn read_sources(h2o: &H2oState, p: &Params) -> Result<Sources, H2oError> {
     let keys = sources(p)?;
     let check_header = p.int("check_header")?.unwrap_or(0);
     let single_quotes = p.flag("single_quotes")?;
@@ -341,7 +345,11 @@ fn read_sources(
         setup.get_or_insert(s);
     }
     let setup = setup.ok_or_else(|| H2oError::bad_request("Missing argument: source_frames"))?;
-    Ok((names, setup, data))
+    Ok(Sources {
+        keys: names,
+        setup,
+        data,
+    })
 }
 
 /// `POST /3/ParseSetup` → `ParseSetupV3` with the guessed names and types.
@@ -353,7 +361,11 @@ pub async fn setup(
 ) -> Result<Json<Value>, H2oError> {
     let h2o = super::state(&shared)?;
     let p = params::read(&uri, &headers, body, shared.max_body_bytes).await?;
-    let (keys, mut s, data) = read_sources(h2o, &p)?;
+    let Sources {
+        keys,
+        setup: mut s,
+        data,
+    } = read_sources(h2o, &p)?;
     let na = na_strings(&p, s.names.len());
     // Types again with the NA strings the client named.
     s.types = (0..s.names.len())
@@ -455,7 +467,7 @@ pub async fn parse(
     let h2o = super::state(&shared)?;
     let p = params::read(&uri, &headers, body, shared.max_body_bytes).await?;
     let started = Instant::now();
-    let (keys, setup, data) = read_sources(h2o, &p)?;
+    let Sources { keys, setup, data } = read_sources(h2o, &p)?;
     let dest = p
         .get("destination_frame")
         .map(str::to_string)
@@ -538,7 +550,11 @@ mod tests {
         assert!(!s.header);
         assert_eq!(s.names, ["C1", "C2"]);
         let (s, _) = guess("a b,c d\n1 2,3\n", 0, None, false, &[]).unwrap();
-        assert_eq!((s.separator, s.names.len()), (b',', 2), "spaces inside names");
+        assert_eq!(
+            (s.separator, s.names.len()),
+            (b',', 2),
+            "spaces inside names"
+        );
         let (s, _) = guess("a\tb\nx\ty\n", 0, None, false, &[]).unwrap();
         assert_eq!(s.separator, b'\t');
         assert!(s.header, "a header of words over other words");
