@@ -39,6 +39,17 @@ def server_rows(case):
             if r["kind"] == "normal" and r.get("server")]
 
 
+def server_ids(case):
+    """The fixture row ids of server_rows(case), in the same order."""
+    return [r["id"] for r in case["rows"] if r["kind"] == "normal" and r.get("server")]
+
+
+def deep_features(case):
+    """The H2O server's deepfeatures(frame, layer) of the case's rows: {row id: [per layer]}."""
+    path = FIXTURES / "deepfeatures" / f"{case['name']}.json"
+    return {r["id"]: r["deep_features"] for r in json.loads(path.read_text())["rows"]}
+
+
 def categoricals(case):
     return [c for c, d in zip(case["columns"], case["domains"]) if d is not None]
 

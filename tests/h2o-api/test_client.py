@@ -2,14 +2,13 @@
 upload_file / import_file, get_model, anomaly, anomaly(per_feature=True), predict,
 deepfeatures, as_data_frame, remove; numbers equal to the H2O server's in the fixtures (1e-9)."""
 
-import math
-
 import h2o
 import pytest
 import requests
 from h2o.exceptions import H2OResponseError, H2OServerError
 
-from conftest import categoricals, close, server_rows, start, stop
+from conftest import (categoricals, close, deep_features, server_ids, server_rows, start,
+                      stop)
 
 # Two of the fixture models; the rest run the same calls in test_every_fixture_model.
 NAMES = ["synth_tanh", "iris_rectdropout_nostd"]
@@ -30,6 +29,19 @@ def assert_columns(df, names, rows, key):
         got = [df.iloc[i, j] for j in range(len(names))]
         bad = [(n, g, w) for n, g, w in zip(names, got, want) if not close(g, w)]
         assert not bad, f"row {i}: {bad[:3]}"
+
+
+def assert_deep_features(m, fr, case):
+    """deepfeatures(fr, L) for every hidden layer equals the H2O server's (fixtures, 1e-9)."""
+    want = deep_features(case)
+    ids = server_ids(case)
+    for layer, units in enumerate(case["params"]["hidden"]):
+        df = m.deepfeatures(fr, layer).as_data_frame()
+        assert list(df.columns) == [f"DF.L{layer + 1}.C{j}" for j in range(1, units + 1)]
+        assert len(df) == len(ids)
+        for i, rid in enumerate(ids):
+            got, exp = list(df.iloc[i]), want[rid][layer]
+            assert all(close(g, w) for g, w in zip(got, exp)), (case["name"], layer, rid)
 
 
 def slots(case):
@@ -54,12 +66,7 @@ def test_notebook_flow(h2o_conn, cases, import_dir, name):
                    [f"reconstr_{s}.SE" for s in slots(case)], rows, "per_feature_se")
     assert_columns(m.predict(fr).as_data_frame(),
                    [f"reconstr_{s}" for s in slots(case)], rows, "reconstruction")
-    hidden = case["params"]["hidden"]
-    for layer, units in enumerate(hidden):
-        df = m.deepfeatures(fr, layer).as_data_frame()
-        assert list(df.columns) == [f"DF.L{layer + 1}.C{j}" for j in range(1, units + 1)]
-        assert len(df) == len(rows)
-        assert all(math.isfinite(v) for v in df.to_numpy().ravel())
+    assert_deep_features(m, fr, case)
     key = fr.frame_id
     h2o.remove(fr)
     r = requests.get(f"{h2o_conn.url}/3/Frames/{key}")

@@ -31,13 +31,11 @@ fn output(p: &Params, model: &ae4j_core::Model, v4: bool) -> Result<Output, H2oE
         ));
     }
     if layer >= 0 {
-        let hidden = score::hidden_layers(model);
-        if layer as usize >= hidden {
-            return Err(H2oError::precondition(format!(
-                "hidden layer (index) to extract must be between 0 and {}",
-                hidden.saturating_sub(1)
-            )));
-        }
+        score::deep_features(model, layer).map_err(|last| {
+            H2oError::precondition(format!(
+                "hidden layer (index) to extract must be between 0 and {last}"
+            ))
+        })?;
         return Ok(Output::DeepFeatures(layer as usize));
     }
     Ok(

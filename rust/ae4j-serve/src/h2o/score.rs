@@ -1,10 +1,11 @@
 //! The one adapter between H2O frames and the core: a frame's columns → the model's raw rows
 //! (H2O's `adaptTestForTrain`: columns by name, levels by their text, unknown levels and missing
-//! columns NA) → the core's scores, as H2O's predictions frames. When the core's batch APIs for
-//! deep features land, only this file changes.
+//! columns NA) → the core's scores and deep features (`ae4j_core::deep`), as H2O's predictions
+//! frames. Only this file calls the core's scoring API.
 
 use std::collections::HashMap;
 
+use ae4j_core::deep::{DeepFeatures, LayerError};
 use ae4j_core::{Model, Scratch};
 use rayon::prelude::*;
 
@@ -31,9 +32,12 @@ pub struct Scored {
     pub warnings: Vec<String>,
 }
 
-/// Hidden layers of the model (deep features exist for `0..hidden_layers`).
-pub fn hidden_layers(model: &Model) -> usize {
-    model.layers().len().saturating_sub(1)
+/// The deep features of one hidden layer, or the last valid layer index when it has none.
+pub fn deep_features(model: &Model, layer: i64) -> Result<DeepFeatures, usize> {
+    model.deep_features(&[layer]).map_err(|e| match e {
+        LayerError::OutOfRange { last, .. } => last,
+        LayerError::Repeated { .. } => model.n_hidden_layers().saturating_sub(1),
+    })
 }
 
 /// The number of output columns, for the budget check before scoring.
@@ -41,7 +45,7 @@ pub fn width(model: &Model, output: Output) -> usize {
     match output {
         Output::Mse => 1,
         Output::PerFeature | Output::Reconstruction => model.n_slots(),
-        Output::DeepFeatures(l) => model.layers().get(l).map_or(0, |x| x.bias.len()),
+        Output::DeepFeatures(l) => deep_features(model, l as i64).map_or(0, |f| f.width()),
     }
 }
 
@@ -152,9 +156,9 @@ pub fn names(model: &Model, output: Output) -> Vec<String> {
             .iter()
             .map(|s| format!("reconstr_{s}"))
             .collect(),
-        Output::DeepFeatures(l) => (1..=width(model, output))
-            .map(|j| format!("DF.L{}.C{j}", l + 1))
-            .collect(),
+        Output::DeepFeatures(l) => deep_features(model, l as i64)
+            .map(|f| f.column_names())
+            .unwrap_or_default(),
     }
 }
 
@@ -176,6 +180,14 @@ pub fn score(model: &Model, frame: &Frame, output: Output) -> Result<Scored, H2o
     let mut warnings = Vec::new();
     let srcs = sources(model, frame, &domains, &mut warnings)?;
     let w = width(model, output);
+    let features = match output {
+        Output::DeepFeatures(l) => Some(deep_features(model, l as i64).map_err(|last| {
+            H2oError::precondition(format!(
+                "hidden layer (index) to extract must be between 0 and {last}"
+            ))
+        })?),
+        _ => None,
+    };
     let slots = model.n_slots();
     let starts: Vec<usize> = (0..frame.rows).step_by(CHUNK).collect();
     let run = |&start: &usize| -> Result<(Vec<f64>, Vec<f64>), H2oError> {
@@ -190,16 +202,31 @@ pub fn score(model: &Model, frame: &Frame, output: Output) -> Result<Scored, H2o
                 *x = raw_value(s, r);
             }
             let e = |e: ae4j_core::ShapeError| H2oError::bad_request(e.to_string());
-            mse.push(
-                model
+            let row_mse = match &features {
+                Some(f) => {
+                    let at = values.len();
+                    values.resize(at + w, 0.0);
+                    model
+                        .score_with_features_into(
+                            &raw,
+                            &mut scratch,
+                            &mut recon,
+                            &mut se,
+                            f,
+                            &mut values[at..],
+                        )
+                        .map_err(e)?
+                }
+                None => model
                     .score_into(&raw, &mut scratch, &mut recon, &mut se)
                     .map_err(e)?,
-            );
+            };
+            mse.push(row_mse);
             match output {
-                Output::Mse => values.push(*mse.last().unwrap_or(&f64::NAN)),
+                Output::Mse => values.push(row_mse),
                 Output::PerFeature => values.extend_from_slice(&se),
                 Output::Reconstruction => values.extend_from_slice(&recon),
-                Output::DeepFeatures(l) => values.extend(model.hidden_layer(&raw, l).map_err(e)?),
+                Output::DeepFeatures(_) => {}
             }
         }
         Ok((mse, values))
