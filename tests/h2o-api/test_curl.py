@@ -126,3 +126,43 @@ def test_parameters_as_form_json_or_query(service):
     d = requests.get(f"{u}/3/DownloadDataset.bin", params={"frame_id": "a.hex"})
     assert d.headers["Content-Disposition"] == "attachment; filename=a.csv"
     assert d.headers["Content-Type"].startswith("application/octet-stream")
+
+
+def test_unknown_levels_score_as_na_with_h2o_warning(service):
+    """H2O maps levels by their text; an unknown level is exactly the NA result, and /4 warns."""
+    u = service.url
+    csv = ("channel,age,country,income,device,score,visits,ratio\n"
+           "store,19.0,ZZZ,60.63,device.mobile,0.7866,,0.18675\n"
+           "store,19.0,,60.63,device.mobile,0.7866,,0.18675\n")
+    key = requests.post(f"{u}/3/PostFile", data=csv.encode()).json()["destination_frame"]
+    r = requests.post(f"{u}/3/Parse", data={
+        "source_frames": json.dumps([key]), "destination_frame": "zzz.hex",
+        "column_types": json.dumps(["Enum", "Numeric", "Enum", "Numeric", "Enum", "Numeric",
+                                    "Numeric", "Numeric"])})
+    assert r.status_code == 200, r.text
+    job = requests.post(f"{u}/4/Predictions/models/synth_tanh/frames/zzz.hex",
+                        data={"deep_features_hidden_layer": "1"}).json()
+    assert job["status"] == "DONE"
+    assert job["warnings"] == [
+        "Test/Validation dataset column 'country' has levels not trained on: [\"ZZZ\"]"]
+    df = requests.get(f"{u}/3/DownloadDataset", params={"frame_id": job["dest"]["name"]}).text
+    rows = df.strip().split("\n")[1:]
+    assert rows[0] == rows[1]
+    r = requests.post(f"{u}/3/Predictions/models/synth_tanh/frames/zzz.hex",
+                      data={"reconstruction_error": "true"}).json()
+    mse = r["model_metrics"][0]["predictions"]["columns"][0]["data"]
+    assert mse[0] == mse[1] and r["model_metrics"][0]["nobs"] == 2
+
+
+def test_frames_answers_slice_like_h2o(service):
+    u = service.url
+    frame = parsed_frame(service, dest="slice.hex")
+    f = requests.get(f"{u}/3/Frames/{frame}",
+                     params={"row_offset": 5, "row_count": 3, "column_offset": 1,
+                             "column_count": 2}).json()["frames"][0]
+    assert (f["rows"], f["row_offset"], f["row_count"]) == (40, 5, 3)
+    assert [c["label"] for c in f["columns"]] == ["age", "country"]
+    assert [c["type"] for c in f["columns"]] == ["int", "enum"]
+    assert all(len(c["data"]) == 3 for c in f["columns"])
+    full = requests.get(f"{u}/3/Frames/{frame}").json()["frames"][0]
+    assert len(full["columns"][0]["data"]) == 40 and full["total_column_count"] == 8
