@@ -151,3 +151,11 @@ def test_over_budget_upload_is_refused_and_the_service_stays_up(cases, import_di
         h2o.connection().close()
     finally:
         stop(small)
+
+
+def test_h2o_init_with_a_url_passes_its_strict_version_check(service):
+    # start_h2o=False: were the check to fail, h2o.init must not start a local H2O instead.
+    h2o.init(url=service.url, start_h2o=False, verbose=False)
+    assert h2o.cluster().version == "3.46.0.7"
+    assert h2o.get_model("synth_tanh").model_id == "synth_tanh"
+    h2o.connection().close()
