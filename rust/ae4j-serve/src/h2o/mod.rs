@@ -7,10 +7,12 @@
 //! Frames live in memory only, within a byte budget and an idle TTL; jobs finish before their
 //! first answer. Scoring goes through the core (`score.rs`, the one adapter to it).
 
+mod columns;
 mod download;
 mod error;
 mod frame_json;
 mod frames;
+mod guess;
 mod handshake;
 mod import;
 mod jobs;
