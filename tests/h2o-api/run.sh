@@ -5,6 +5,7 @@
 #
 #   tests/h2o-api/run.sh            # the tests (about a minute)
 #   tests/h2o-api/run.sh --record   # re-record tests/fixtures/h2o-api/3.46.0.7 from a real H2O
+#   tests/h2o-api/run.sh --bench [ROWS]  # time the h2o-py flow: real H2O vs ae4j (release build)
 #
 # The venv (h2o==3.46.0.7, pandas, pytest) is cached in ~/.cache/ae4j/h2o-api-venv-<hash of
 # requirements.txt>. The binary is $AE4J_BIN, else the debug build (built here; respects
@@ -16,7 +17,7 @@ fail() { echo "tests/h2o-api: $*" >&2; exit 1; }
 for tool in python3 curl; do
   command -v "$tool" >/dev/null || fail "$tool is missing (apt-get install $tool)"
 done
-if [ "${1:-}" = --record ]; then
+if [ "${1:-}" = --record ] || [ "${1:-}" = --bench ]; then
   command -v java >/dev/null || fail "java is missing: recording runs the wheel's h2o.jar"
 fi
 
@@ -33,6 +34,12 @@ fi
 
 if [ "${1:-}" = --record ]; then
   cd tests/h2o-api && exec "$venv/bin/python" record.py
+fi
+if [ "${1:-}" = --bench ]; then
+  cargo build --locked --release -p ae4j-cli --quiet
+  AE4J_BIN="$(pwd)/${CARGO_TARGET_DIR:-target}/release/ae4j"
+  export AE4J_BIN
+  cd tests/h2o-api && exec "$venv/bin/python" bench.py "${2:-100000}"
 fi
 
 if [ -z "${AE4J_BIN:-}" ]; then

@@ -109,6 +109,9 @@ struct Entry {
     used: Instant,
 }
 
+/// What one entry costs besides its data (its map slot and bookkeeping).
+const ENTRY_BYTES: usize = 64;
+
 pub struct Store {
     entries: HashMap<String, Entry>,
     used: usize,
@@ -168,9 +171,10 @@ impl Store {
         Ok(())
     }
 
-    /// Stores `value` under `key` (replacing what was there) if it fits the budget.
+    /// Stores `value` under `key` (replacing what was there) if it fits the budget. The key and
+    /// the entry count too, so that many empty frames cannot grow the store without bound.
     pub fn insert(&mut self, key: &str, value: Stored) -> Result<(), H2oError> {
-        let bytes = value.bytes();
+        let bytes = value.bytes() + key.len() + ENTRY_BYTES;
         self.check(&format!("frame '{key}'"), bytes, Some(key))?;
         self.remove(key);
         self.used += bytes;
@@ -234,7 +238,7 @@ mod tests {
     #[test]
     fn the_budget_refuses_what_does_not_fit_and_frees_on_remove() {
         let mut s = Store::new(1000, Duration::from_secs(60));
-        s.insert("a", frame(100)).unwrap(); // 801 bytes
+        s.insert("a", frame(100)).unwrap(); // 801 + 1 + 64 bytes
         let e = s.insert("b", frame(100)).unwrap_err();
         assert_eq!(e.status.as_u16(), 413);
         assert!(e.msg.contains("--h2o-max-frame-bytes"), "{}", e.msg);
@@ -242,7 +246,11 @@ mod tests {
         assert!(s.remove("a"));
         assert!(!s.remove("a"));
         s.insert("b", frame(100)).unwrap();
-        assert_eq!(s.free(), 1000 - 801);
+        assert_eq!(s.free(), 1000 - 801 - 1 - ENTRY_BYTES);
+        let mut tiny = Store::new(1000, Duration::from_secs(60));
+        let empty = || Stored::Raw(Bytes::new());
+        let fitted = (0..100).take_while(|i| tiny.insert(&format!("k{i}"), empty()).is_ok());
+        assert!(fitted.count() < 20, "empty frames still cost their entry");
     }
 
     #[test]

@@ -70,7 +70,10 @@ impl Job {
     }
 }
 
-/// Jobs by key, kept for the TTL after they finish.
+/// Finished jobs kept at most (each is a few hundred bytes).
+const MAX_JOBS: usize = 10_000;
+
+/// Jobs by key, kept for the TTL after they finish (and at most `MAX_JOBS`).
 pub struct Jobs {
     jobs: HashMap<String, (Job, Instant)>,
     ttl: Duration,
@@ -87,6 +90,17 @@ impl Jobs {
     pub fn add(&mut self, job: Job) {
         let ttl = self.ttl;
         self.jobs.retain(|_, (_, t)| t.elapsed() <= ttl);
+        if self.jobs.len() >= MAX_JOBS {
+            // The oldest go first: a job is polled right after it is made.
+            let oldest = self
+                .jobs
+                .iter()
+                .min_by_key(|(_, (_, t))| *t)
+                .map(|(k, _)| k.clone());
+            if let Some(k) = oldest {
+                self.jobs.remove(&k);
+            }
+        }
         self.jobs.insert(job.key.clone(), (job, Instant::now()));
     }
 
