@@ -66,7 +66,7 @@ def build(frame: "_inputs.Frame", columns: Dict[str, Any]) -> Any:
     if kind in (_inputs.ARROW_TABLE, _inputs.ARROW_BATCH):
         import pyarrow as pa
 
-        arrays = [pa.array(_plain(v), from_pandas=True) for v in columns.values()]
+        arrays = [pa.array(_plain(v)) for v in columns.values()]  # NaN stays NaN
         names = list(columns)
         if kind == _inputs.ARROW_BATCH:
             return pa.RecordBatch.from_arrays(arrays, names=names)
