@@ -62,6 +62,7 @@ GLIBC=$(objdump -T "$SO" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -V 
 echo "test-python: $(basename "$WHEEL"), highest glibc symbol GLIBC_$GLIBC"
 
 "$TEST_VENV/bin/pip" install --quiet --force-reinstall --no-deps "$WHEEL"
+echo "$TEST_VENV" > "$WHEELS/test-venv"  # for bench/python_bench.sh
 
 # The CLI of this checkout: calibrate() must write what `ae4j calibrate` writes.
 cargo build --release -p ae4j-cli --quiet
