@@ -173,6 +173,7 @@ impl NativeModel {
     }
 
     /// A copy of this model calibrated on the frame's rows (bad rows are left out and counted).
+    #[allow(clippy::too_many_arguments)] // Python's keyword arguments
     #[pyo3(signature = (columns, rows, *, quantile, unknown_to_na, invalid_to_na, created))]
     fn calibrate(
         &self,
