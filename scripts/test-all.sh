@@ -7,6 +7,8 @@
 #   service  the service's Python tests (tritonclient, OpenAPI/schemathesis, decisions, KServe
 #            manifests), hadolint, a bounded checked load run (scripts/test-service.sh)
 #   h2o-api  h2o-py 3.46.0.7 and curl against `ae4j serve --h2o-api`, recorded-answer contracts
+#   python   the ae4j Python package: manylinux2014 wheel (maturin + zig), pytest against the
+#            fixtures and h2o.mojo_predict_pandas (scripts/test-python.sh)
 #   java     gradle build: JNI library, JUnit under -Xcheck:jni, jar, quick start
 #   dropin   genmodel-style programs compiled twice (genmodel, then ae4j with only the imports
 #            rewritten), outputs compared; the javap surface check (tests/dropin/run.sh)
@@ -95,6 +97,7 @@ stage --no-tests lint bash -c 'cargo fmt --all -- --check && cargo clippy --work
 stage rust cargo test --workspace --locked
 stage service ./scripts/test-service.sh
 stage h2o-api tests/h2o-api/run.sh
+stage python ./scripts/test-python.sh
 stage java gradle cleanTest build --console=plain --no-daemon
 stage dropin tests/dropin/run.sh
 stage live bash tests/import/run_live.sh
