@@ -19,6 +19,7 @@ mod metrics;
 mod mlflow;
 mod models;
 mod native;
+mod params;
 mod scoring;
 mod v2;
 
