@@ -18,6 +18,8 @@
 //! explanation, i.e. for a row with no error). The parameters are those of every protocol
 //! (`crate::params`), and `binary_data_output`.
 
+use std::borrow::Cow;
+
 use ae4j_core::Model;
 use axum::body::Body;
 use axum::extract::{Path, State};
@@ -146,17 +148,17 @@ struct InferResponse<'a> {
     model_name: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<String>,
-    outputs: Vec<OutputTensor>,
+    outputs: Vec<OutputTensor<'a>>,
 }
 
 /// An answer's tensor: its data in JSON, or its size in the binary part of the body.
 #[derive(Serialize)]
-struct OutputTensor {
+struct OutputTensor<'a> {
     name: &'static str,
     datatype: &'static str,
     shape: Vec<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    data: Option<Data>,
+    data: Option<Data<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     parameters: Option<BinarySize>,
 }
@@ -215,14 +217,21 @@ impl Output {
     }
 
     /// This output's tensor for the scored rows.
-    fn tensor(self, model: &Model, outcome: &Outcome, options: Options) -> (Vec<usize>, Data) {
+    fn tensor<'a>(
+        self,
+        model: &'a Model,
+        outcome: &'a Outcome,
+        options: Options,
+    ) -> (Vec<usize>, Data<'a>) {
         let (n, slots, k) = (outcome.rows(), outcome.slots, options.explain);
         let decisions = outcome.decisions.as_deref().unwrap_or(&[]);
         let explained = |i: usize, j: usize| outcome.explanation(i).get(j).copied();
         match self {
-            Output::Mse => (vec![n], Data::Doubles(outcome.mse.clone())),
-            Output::PerFeature => (vec![n, slots], Data::Doubles(outcome.se.clone())),
-            Output::Reconstruction => (vec![n, slots], Data::Doubles(outcome.recon.clone())),
+            Output::Mse => (vec![n], Data::Doubles(Cow::Borrowed(&outcome.mse))),
+            Output::PerFeature => (vec![n, slots], Data::Doubles(Cow::Borrowed(&outcome.se))),
+            Output::Reconstruction => {
+                (vec![n, slots], Data::Doubles(Cow::Borrowed(&outcome.recon)))
+            }
             Output::Anomaly => (
                 vec![n],
                 Data::Bools(decisions.iter().map(|d| d.anomaly).collect()),
@@ -233,7 +242,8 @@ impl Output {
                     decisions
                         .iter()
                         .map(|d| d.percentile.unwrap_or(f64::NAN))
-                        .collect(),
+                        .collect::<Vec<_>>()
+                        .into(),
                 ),
             ),
             // Past a row's explanation (a row with no error): "" and NaN.
@@ -244,7 +254,6 @@ impl Output {
                         .map(|x| {
                             explained(x / k, x % k)
                                 .map_or("", |(c, _)| model.columns()[c].name.as_str())
-                                .to_string()
                         })
                         .collect(),
                 ),
@@ -254,21 +263,22 @@ impl Output {
                 Data::Doubles(
                     (0..n * k)
                         .map(|x| explained(x / k, x % k).map_or(f64::NAN, |(_, s)| s))
-                        .collect(),
+                        .collect::<Vec<_>>()
+                        .into(),
                 ),
             ),
         }
     }
 }
 
-/// A tensor's elements, to answer.
-enum Data {
-    Doubles(Vec<f64>),
+/// A tensor's elements, to answer (the scores borrowed from the outcome).
+enum Data<'a> {
+    Doubles(Cow<'a, [f64]>),
     Bools(Vec<bool>),
-    Texts(Vec<String>),
+    Texts(Vec<&'a str>),
 }
 
-impl Data {
+impl Data<'_> {
     fn datatype(&self) -> &'static str {
         match self {
             Data::Doubles(_) => "FP64",
@@ -293,7 +303,7 @@ impl Data {
     }
 }
 
-impl Serialize for Data {
+impl Serialize for Data<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Data::Doubles(v) => s.collect_seq(v.iter().map(|&x| Double(x))),
