@@ -228,6 +228,16 @@ impl Serialize for Double {
     }
 }
 
+/// A [`Double`] as a JSON value, for answers built as `serde_json::Value`s.
+pub fn num(v: f64) -> serde_json::Value {
+    match serde_json::Number::from_f64(v) {
+        Some(n) => serde_json::Value::Number(n),
+        None if v.is_nan() => "NaN".into(),
+        None if v > 0.0 => "Infinity".into(),
+        None => "-Infinity".into(),
+    }
+}
+
 /// Doubles named in order (`{"reconstr_age.SE": ..., ...}`), serialized as a JSON object.
 pub struct Named<'a>(pub &'a [String], pub &'a [f64]);
 
