@@ -143,16 +143,21 @@ impl Scratch {
 impl Model {
     /// Runs every layer on `scratch.acts[0]`, filling the later activations.
     pub(crate) fn forward(&self, scratch: &mut Scratch) {
-        for (i, layer) in self.layers.iter().enumerate() {
+        self.forward_to(scratch, self.layers.len());
+    }
+
+    /// Runs the first `depth` layers (deep features need no layer past the deepest chosen one).
+    pub(crate) fn forward_to(&self, scratch: &mut Scratch, depth: usize) {
+        for (i, layer) in self.layers.iter().enumerate().take(depth) {
             let (done, rest) = scratch.acts.split_at_mut(i + 1);
             layer_forward(layer, self.activation, &done[i], &mut rest[0]);
         }
     }
 
-    /// Runs every layer on the block in `scratch.acts[0]` (transposed, [`RB`] rows).
-    pub(crate) fn forward_block(&self, kernel: Kernel, scratch: &mut BatchScratch) {
+    /// Runs the first `depth` layers on the block in `scratch.acts[0]` (transposed, [`RB`] rows).
+    pub(crate) fn forward_block(&self, kernel: Kernel, scratch: &mut BatchScratch, depth: usize) {
         let wide = self.wide_weights();
-        for (i, (layer, weights)) in self.layers.iter().zip(wide).enumerate() {
+        for (i, (layer, weights)) in self.layers.iter().zip(wide).enumerate().take(depth) {
             let (done, rest) = scratch.acts.split_at_mut(i + 1);
             let bias = layer.bias.as_slice().expect("contiguous bias");
             let y = &mut rest[0];

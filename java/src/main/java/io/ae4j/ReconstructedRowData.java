@@ -74,7 +74,8 @@ final class ReconstructedRowData extends RowData {
     for (int c = 0; c < nCats; c++) {
       String[] levels = l.domains[c];
       int start = l.catOffsets[c];
-      HashMap<String, Double> m = new HashMap<String, Double>((levels.length + 1) * 4 / 3 + 1);
+      // genmodel's map: new HashMap<>(levels + 1), grown as it fills (the same iteration order)
+      HashMap<String, Double> m = new HashMap<String, Double>(RowData.tableSize(levels.length + 1, levels.length + 1));
       for (int j = 0; j < levels.length; j++) {
         m.put(levels[j], reconstructed[start + j]);
       }

@@ -52,8 +52,8 @@ public class ReconstructedRowDataTest {
   }
 
   /**
-   * The map as it was built before it became lazy (genmodel's entries, in maps sized for them),
-   * from the prediction's own reconstruction.
+   * The map as it was built before it became lazy (genmodel's entries, in hash tables of
+   * genmodel's size), from the prediction's own reconstruction.
    */
   private static RowData eager(double[] reconstructed) {
     String[] names = model.getNames();
@@ -62,7 +62,7 @@ public class ReconstructedRowDataTest {
     RowData rd = new RowData(names.length);
     for (int c = 0; c < nCats; c++) {
       String[] levels = model.getDomainValues(c);
-      HashMap<String, Double> m = new HashMap<String, Double>((levels.length + 1) * 4 / 3 + 1);
+      HashMap<String, Double> m = new HashMap<String, Double>(RowData.tableSize(levels.length + 1, levels.length + 1));
       for (int j = 0; j < levels.length; j++) {
         m.put(levels[j], reconstructed[offsets[c] + j]);
       }
