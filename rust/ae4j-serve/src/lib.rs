@@ -40,7 +40,6 @@ use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
-pub use csvio::push_number;
 pub use models::{ModelSpecArg, Registry};
 
 /// `ae4j serve` options.

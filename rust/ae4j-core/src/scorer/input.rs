@@ -74,8 +74,9 @@ pub struct Conversion<'c> {
     pub(super) cells: &'c mut NamedCells<'static>,
 }
 
-impl Conversion<'_> {
-    pub fn model(&self) -> &Model {
+impl<'c> Conversion<'c> {
+    /// The model (for the whole conversion: named cells may borrow from it).
+    pub fn model(&self) -> &'c Model {
         self.model
     }
 
