@@ -192,9 +192,10 @@ fn format_part(job: &Job, buffers: &mut RowScorer, rows: &[InputRow]) -> Result<
         failed: 0,
     };
     for row in rows {
-        let kept = job.kept.iter().map(|&p| {
-            String::from_utf8_lossy(row.record.get(p).unwrap_or_default())
-        });
+        let kept = job
+            .kept
+            .iter()
+            .map(|&p| String::from_utf8_lossy(row.record.get(p).unwrap_or_default()));
         match input::score_row(buffers, &job.scorer, job.header, row) {
             Ok(scored) => {
                 job.table.push_kept(&mut part.text, kept);
@@ -203,7 +204,8 @@ fn format_part(job: &Job, buffers: &mut RowScorer, rows: &[InputRow]) -> Result<
             }
             Err(f) if job.record_errors => {
                 job.table.push_kept(&mut part.text, kept);
-                job.table.push_failure(&mut part.text, &f.failure.to_string());
+                job.table
+                    .push_failure(&mut part.text, &f.failure.to_string());
                 part.failed += 1;
             }
             Err(f) => bail!(

@@ -241,7 +241,9 @@ pub fn score(
     squared_errors: &JDoubleArray<'_>,
 ) -> BridgeResult<jdouble> {
     let scorer = Scorer::new(model, None, ScoreOptions::default());
-    score_row(env, &scorer, raw, reconstructed, squared_errors, |_, _| Ok(()))
+    score_row(env, &scorer, raw, reconstructed, squared_errors, |_, _| {
+        Ok(())
+    })
 }
 
 /// Scores one raw row and decides on it in the same call: [`score`], plus the row's decision

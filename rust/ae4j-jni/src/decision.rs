@@ -10,7 +10,7 @@
 //! | 1              | percentile in [0, 1], NaN when unknown (no calibration, or a NaN MSE)   |
 //! | 2 + 2i, 3 + 2i | the i-th explanation: column index and share; -1 and NaN past the end   |
 
-use ae4j_core::calibration::Decision;
+use ae4j_core::calibration;
 use ae4j_core::scorer::{Outputs, ScoreOptions, Scorer};
 use jni::sys::{jdouble, jint};
 
@@ -62,7 +62,12 @@ pub fn scorer(loaded: &Loaded, threshold: Option<f64>, k: usize) -> Scorer<'_> {
 
 /// Writes one row's decision and its first `k` explanation entries (see the module comment)
 /// into `out[..stride(k)]`.
-pub fn write_decision(decision: Option<Decision>, explanation: &[(usize, f64)], k: usize, out: &mut [f64]) {
+pub fn write_decision(
+    decision: Option<calibration::Decision>,
+    explanation: &[(usize, f64)],
+    k: usize,
+    out: &mut [f64],
+) {
     out[0] = match decision {
         Some(d) if d.anomaly => 1.0,
         Some(_) => 0.0,

@@ -87,6 +87,9 @@ mod tests {
         );
         let m = RowFailure::malformed("the row has 2 fields, the header has 3");
         assert_eq!(m.to_string(), "the row has 2 fields, the header has 3");
-        assert_eq!(m.typed(), "MalformedRow: the row has 2 fields, the header has 3");
+        assert_eq!(
+            m.typed(),
+            "MalformedRow: the row has 2 fields, the header has 3"
+        );
     }
 }
