@@ -221,15 +221,17 @@ pub fn read_chunks<R: Read>(
     }
 }
 
+/// Chunks of rows (or the CSV error that ended them), reader to scorer.
+type Chunks = (
+    SyncSender<Result<Vec<InputRow>>>,
+    Receiver<Result<Vec<InputRow>>>,
+);
+/// Finished chunks, scorer back to reader, for reuse.
+type Spares = (SyncSender<Vec<InputRow>>, Receiver<Vec<InputRow>>);
+
 /// The channels between the reader thread and the scorer: chunks of rows one way, finished
 /// chunks back for reuse (see [`read_chunks`]).
-pub fn chunk_channels() -> (
-    (
-        SyncSender<Result<Vec<InputRow>>>,
-        Receiver<Result<Vec<InputRow>>>,
-    ),
-    (SyncSender<Vec<InputRow>>, Receiver<Vec<InputRow>>),
-) {
+pub fn chunk_channels() -> (Chunks, Spares) {
     (sync_channel(2), sync_channel(2))
 }
 

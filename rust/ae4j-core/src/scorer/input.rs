@@ -49,6 +49,11 @@ impl Header {
 pub trait PositionalRow {
     /// The number of cells the row has (a ragged row has another count than its header).
     fn len(&self) -> usize;
+
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// The cell at `pos` (`pos < len()`), or why it cannot be read (e.g. it is not UTF-8).
     fn cell(&self, pos: usize) -> Result<Cell<'_>, RowFailure>;
 }
