@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Regenerates tests/fixtures/ from a real H2O 3.46.0.7 (the last PyPI release that still exports
 # MOJOs/POJOs) and the reference scorer h2o-genmodel 3.46.0.7 from Maven Central.
-#   bash tests/generate/generate.sh
+#   bash tests/generate/generate.sh                 everything (new MOJOs, POJOs, cases, deep features)
+#   bash tests/generate/generate.sh deepfeatures    only tests/fixtures/deepfeatures/ (re-trains, checks
+#                                                   the weights equal the committed MOJOs', never
+#                                                   rewrites the models or the cases)
 # Needs: python3.11 (venv), Java 17 (java, javac), mvn; PyPI and Maven Central reachable.
 # H2O is started on 127.0.0.1 only and shut down at the end.  Tests never run this.
 set -euo pipefail
@@ -18,6 +21,9 @@ WHEEL=""
 for w in /tmp/h2o-pkg/h2o-3.46.0.7-*.whl; do [ -f "$w" ] && WHEEL="$w"; done   # a local copy saves 260 MB
 .venv/bin/pip install -q "${WHEEL:-h2o==3.46.0.7}" numpy pandas scikit-learn requests tabulate
 .venv/bin/python -c 'import h2o; assert h2o.__version__ == "3.46.0.7", h2o.__version__'
+if [ "${1:-}" = deepfeatures ]; then
+  exec .venv/bin/python deepfeatures.py
+fi
 
 # 2. h2o-genmodel 3.46.0.7 and its runtime dependencies (gson, ...) into build/lib.
 mvn -q -B -f pom.xml dependency:copy-dependencies -DoutputDirectory="$BUILD/lib"
@@ -36,4 +42,7 @@ java -Xmx2g -Dfile.encoding=UTF-8 -cp "$BUILD/lib/*:$BUILD/pojo:$BUILD/classes" 
 
 # 5. Write tests/fixtures/cases/*.json and run the sanity checks (non-zero exit on a disagreement).
 .venv/bin/python make_models.py merge
+
+# 6. The server's deep features for every model and hidden layer (re-trains: checks reproducibility).
+.venv/bin/python deepfeatures.py
 du -sh ../fixtures

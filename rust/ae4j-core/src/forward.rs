@@ -143,14 +143,24 @@ impl Scratch {
 impl Model {
     /// Runs every layer on `scratch.acts[0]`, filling the later activations.
     pub(crate) fn forward(&self, scratch: &mut Scratch) {
-        self.forward_as(scratch, Some(self.activation));
+        self.forward_to(scratch, self.layers.len());
     }
 
-    /// [`Model::forward`] with another activation; `None` is none at all (the identity, only
+    /// Runs the first `depth` layers (deep features need no layer past the deepest chosen one).
+    pub(crate) fn forward_to(&self, scratch: &mut Scratch, depth: usize) {
+        self.forward_as(scratch, depth, Some(self.activation));
+    }
+
+    /// [`Model::forward_to`] with another activation; `None` is none at all (the identity, only
     /// the dropout scale kept), as genmodel's POJO of an ExpRectifier model computes it.
-    pub(crate) fn forward_as(&self, scratch: &mut Scratch, activation: Option<Activation>) {
+    pub(crate) fn forward_as(
+        &self,
+        scratch: &mut Scratch,
+        depth: usize,
+        activation: Option<Activation>,
+    ) {
         let kernel = Kernel::detect();
-        for (i, layer) in self.layers.iter().enumerate() {
+        for (i, layer) in self.layers.iter().enumerate().take(depth) {
             let (done, rest) = scratch.acts.split_at_mut(i + 1);
             match activation {
                 Some(a) => layer_forward_with(kernel, layer, a, &done[i], &mut rest[0]),
@@ -166,10 +176,10 @@ impl Model {
         }
     }
 
-    /// Runs every layer on the block in `scratch.acts[0]` (transposed, [`RB`] rows).
-    pub(crate) fn forward_block(&self, kernel: Kernel, scratch: &mut BatchScratch) {
+    /// Runs the first `depth` layers on the block in `scratch.acts[0]` (transposed, [`RB`] rows).
+    pub(crate) fn forward_block(&self, kernel: Kernel, scratch: &mut BatchScratch, depth: usize) {
         let wide = self.wide_weights();
-        for (i, (layer, weights)) in self.layers.iter().zip(wide).enumerate() {
+        for (i, (layer, weights)) in self.layers.iter().zip(wide).enumerate().take(depth) {
             let (done, rest) = scratch.acts.split_at_mut(i + 1);
             let bias = layer.bias.as_slice().expect("contiguous bias");
             let y = &mut rest[0];

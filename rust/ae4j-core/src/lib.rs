@@ -22,6 +22,7 @@
 pub mod activation;
 pub mod calibration;
 pub mod convert;
+pub mod deep;
 pub mod error;
 pub mod forward;
 mod ini;
@@ -38,10 +39,11 @@ mod values;
 
 pub use activation::Activation;
 pub use convert::{Cell, ConvertOptions};
+pub use deep::{DeepFeatures, LayerError};
 pub use error::{ModelError, RowError, ShapeError};
 pub use forward::Scratch;
 pub use model::{Column, Layer, Model, ModelInfo, Normalization};
-pub use score::{BatchScore, RowScore};
+pub use score::{BatchOutputs, BatchScore, RowScore};
 pub use scorer::{RowFailure, RowScorer, ScoreOptions, Scorer};
 pub use spec::ModelSpec;
 

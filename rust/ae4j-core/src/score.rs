@@ -6,6 +6,7 @@
 
 use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut1, ArrayViewMut2};
 
+use crate::deep::DeepFeatures;
 use crate::error::ShapeError;
 use crate::forward::kernel::{Kernel, RB};
 use crate::forward::{BatchScratch, Scratch};
@@ -110,7 +111,7 @@ impl Model {
         let (mut reconstructed, mut squared_errors) =
             (vec![0.0; self.n_slots()], vec![0.0; self.n_slots()]);
         self.expand_input(raw, &mut scratch.acts[0])?;
-        self.forward_as(&mut scratch, None);
+        self.forward_as(&mut scratch, self.layers.len(), None);
         self.finish(&scratch, &mut reconstructed, &mut squared_errors);
         Ok(reconstructed)
     }
@@ -179,85 +180,139 @@ impl Model {
     pub fn score_batch_with(
         &self,
         raw: ArrayView2<f64>,
-        mut reconstructed: ArrayViewMut2<f64>,
-        mut squared_errors: ArrayViewMut2<f64>,
-        mut mse: ArrayViewMut1<f64>,
+        reconstructed: ArrayViewMut2<f64>,
+        squared_errors: ArrayViewMut2<f64>,
+        mse: ArrayViewMut1<f64>,
         scratch: &mut BatchScratch,
     ) -> Result<(), ShapeError> {
-        let rows = raw.nrows();
-        ShapeError::check("reconstruction rows", rows, reconstructed.nrows())?;
-        ShapeError::check("error rows", rows, squared_errors.nrows())?;
-        ShapeError::check("mse values", rows, mse.len())?;
-        ShapeError::check("row", self.n_features(), raw.ncols())?;
-        ShapeError::check(
-            "reconstruction columns",
-            self.n_slots(),
-            reconstructed.ncols(),
-        )?;
-        ShapeError::check("error columns", self.n_slots(), squared_errors.ncols())?;
+        let outputs = BatchOutputs {
+            reconstructed: Some(reconstructed),
+            squared_errors: Some(squared_errors),
+            mse: Some(mse),
+            deep_features: None,
+        };
+        self.score_batch_outputs(raw, outputs, scratch)
+    }
+
+    /// The batch path: writes the requested [`BatchOutputs`] of every row from one forward
+    /// pass per block of [`BatchScratch::ROWS`] rows (`scratch` is resized if it does not fit
+    /// this model). With only deep features, the network runs no deeper than the deepest chosen
+    /// layer. Gives exactly the numbers of the row path ([`Model::score_into`],
+    /// [`Model::deep_features_into`]).
+    pub fn score_batch_outputs(
+        &self,
+        raw: ArrayView2<f64>,
+        mut out: BatchOutputs,
+        scratch: &mut BatchScratch,
+    ) -> Result<(), ShapeError> {
+        let depth = out.check(self, raw)?;
         if !scratch.fits(self) {
             *scratch = BatchScratch::new(self);
         }
         let kernel = Kernel::detect();
-        let n = self.n_slots();
+        let rows = raw.nrows();
         let mut start = 0;
-        while start < rows {
+        while start < rows && depth > 0 {
             let m = RB.min(rows - start);
-            // Expand each row and scatter it into the transposed block; pad with zero rows.
-            let BatchScratch {
-                acts,
-                row,
-                raw: raw_buf,
-            } = &mut *scratch;
-            for r in 0..RB {
-                if r < m {
-                    let raw_r = raw.row(start + r);
-                    // Rows of a non-contiguous view are copied once; contiguous ones used in place.
-                    let raw_slice = match raw_r.as_slice() {
-                        Some(s) => s,
-                        None => {
-                            raw_buf
-                                .iter_mut()
-                                .zip(raw_r.iter())
-                                .for_each(|(d, s)| *d = *s);
-                            &raw_buf[..]
-                        }
-                    };
-                    self.expand_input(raw_slice, row)?;
-                } else {
-                    row.fill(0.0);
-                }
-                for (c, &v) in row.iter().enumerate() {
-                    acts[0][c * RB + r] = v;
-                }
-            }
-            self.forward_block(kernel, scratch);
-            let input = &scratch.acts[0];
-            let output = &scratch.acts[scratch.acts.len() - 1];
+            self.load_block(raw, start, m, scratch)?;
+            self.forward_block(kernel, scratch, depth);
             for r in 0..m {
-                let mut rec = reconstructed.row_mut(start + r);
-                let mut se = squared_errors.row_mut(start + r);
-                // As `finish`, reading column r of the block.
-                let mut sum = 0.0;
-                for s in 0..n {
-                    let (o, i) = (output[s * RB + r], input[s * RB + r]);
-                    let d = o - i;
-                    se[s] = d * d;
-                    sum += d * d;
-                    rec[s] = o;
-                }
-                if let Some(norm) = &self.norm {
-                    let first = self.cat_offsets[self.cats];
-                    for k in 0..self.nums {
-                        let v = rec[first + k];
-                        rec[first + k] = v / norm.mul[k] + norm.sub[k];
+                let row = start + r;
+                if out.wants_scores() {
+                    let rec = out.reconstructed.as_mut().map(|a| a.row_mut(row));
+                    let se = out.squared_errors.as_mut().map(|a| a.row_mut(row));
+                    let mse = self.finish_block_row(&scratch.acts, r, rec, se);
+                    if let Some(out_mse) = out.mse.as_mut() {
+                        out_mse[row] = mse;
                     }
                 }
-                mse[start + r] = sum / n as f64;
+                if let Some((features, matrix)) = out.deep_features.as_mut() {
+                    features.gather_block(&scratch.acts, RB, r, matrix.row_mut(row));
+                }
             }
             start += m;
         }
         Ok(())
+    }
+
+    /// Expands rows `start..start + m` of `raw` into the transposed block `scratch.acts[0]`,
+    /// padding it with zero rows.
+    fn load_block(
+        &self,
+        raw: ArrayView2<f64>,
+        start: usize,
+        m: usize,
+        scratch: &mut BatchScratch,
+    ) -> Result<(), ShapeError> {
+        let BatchScratch {
+            acts,
+            row,
+            raw: raw_buf,
+        } = scratch;
+        for r in 0..RB {
+            if r < m {
+                let raw_r = raw.row(start + r);
+                // Rows of a non-contiguous view are copied once; contiguous ones used in place.
+                let raw_slice = match raw_r.as_slice() {
+                    Some(s) => s,
+                    None => {
+                        raw_buf
+                            .iter_mut()
+                            .zip(raw_r.iter())
+                            .for_each(|(d, s)| *d = *s);
+                        &raw_buf[..]
+                    }
+                };
+                self.expand_input(raw_slice, row)?;
+            } else {
+                row.fill(0.0);
+            }
+            for (c, &v) in row.iter().enumerate() {
+                acts[0][c * RB + r] = v;
+            }
+        }
+        Ok(())
+    }
+
+    /// As [`Model::finish`] for row `r` of a block: writes the outputs asked for, returns the MSE.
+    fn finish_block_row(
+        &self,
+        acts: &[Vec<f64>],
+        r: usize,
+        reconstructed: Option<ArrayViewMut1<f64>>,
+        squared_errors: Option<ArrayViewMut1<f64>>,
+    ) -> f64 {
+        let n = self.n_slots();
+        let (input, output) = (&acts[0], &acts[acts.len() - 1]);
+        let mut sum = 0.0;
+        match squared_errors {
+            Some(mut se) => {
+                for s in 0..n {
+                    let d = output[s * RB + r] - input[s * RB + r];
+                    se[s] = d * d;
+                    sum += d * d;
+                }
+            }
+            None => {
+                for s in 0..n {
+                    let d = output[s * RB + r] - input[s * RB + r];
+                    sum += d * d;
+                }
+            }
+        }
+        if let Some(mut rec) = reconstructed {
+            for s in 0..n {
+                rec[s] = output[s * RB + r];
+            }
+            if let Some(norm) = &self.norm {
+                let first = self.cat_offsets[self.cats];
+                for k in 0..self.nums {
+                    let v = rec[first + k];
+                    rec[first + k] = v / norm.mul[k] + norm.sub[k];
+                }
+            }
+        }
+        sum / n as f64
     }
 
     /// Scores a batch, allocating the result matrices.
@@ -277,20 +332,88 @@ impl Model {
         Ok(out)
     }
 
+    /// The deep features of a batch (one raw row per matrix row), allocating the result:
+    /// `features.width()` columns, see [`DeepFeatures::column_names`].
+    pub fn deep_features_batch(
+        &self,
+        raw: ArrayView2<f64>,
+        features: &DeepFeatures,
+    ) -> Result<Array2<f64>, ShapeError> {
+        let mut matrix = Array2::zeros((raw.nrows(), features.width()));
+        let outputs = BatchOutputs {
+            deep_features: Some((features, matrix.view_mut())),
+            ..BatchOutputs::default()
+        };
+        self.score_batch_outputs(raw, outputs, &mut BatchScratch::new(self))?;
+        Ok(matrix)
+    }
+
     /// The activations of hidden layer `layer` (0-based) for a raw row: H2O's "deep features"
     /// (`deep_features_hidden_layer`), after the activation and dropout scaling.
     pub fn hidden_layer(&self, raw: &[f64], layer: usize) -> Result<Vec<f64>, ShapeError> {
-        let hidden = self.layers.len() - 1;
-        if layer >= hidden {
-            return Err(ShapeError {
+        let hidden = self.n_hidden_layers();
+        let features = i64::try_from(layer)
+            .ok()
+            .and_then(|l| self.deep_features(&[l]).ok())
+            .ok_or(ShapeError {
                 what: "hidden layer index (number of hidden layers)",
                 expected: hidden,
                 actual: layer,
-            });
+            })?;
+        let mut out = vec![0.0; features.width()];
+        self.deep_features_into(raw, &features, &mut Scratch::new(self), &mut out)?;
+        Ok(out)
+    }
+}
+
+/// The outputs of a batch call ([`Model::score_batch_outputs`]): each a caller-owned matrix
+/// (or vector) with one row per input row, or `None` when not wanted (then not computed).
+#[derive(Debug, Default)]
+pub struct BatchOutputs<'a> {
+    /// `n_slots()` columns: genmodel's `reconstructed`.
+    pub reconstructed: Option<ArrayViewMut2<'a, f64>>,
+    /// `n_slots()` columns: the server's per-feature squared errors.
+    pub squared_errors: Option<ArrayViewMut2<'a, f64>>,
+    pub mse: Option<ArrayViewMut1<'a, f64>>,
+    /// The chosen hidden layers and a matrix of `features.width()` columns for them.
+    pub deep_features: Option<(&'a DeepFeatures, ArrayViewMut2<'a, f64>)>,
+}
+
+impl BatchOutputs<'_> {
+    fn wants_scores(&self) -> bool {
+        self.reconstructed.is_some() || self.squared_errors.is_some() || self.mse.is_some()
+    }
+
+    /// Checks every shape against `model` and `raw`; returns how many layers must run.
+    fn check(&self, model: &Model, raw: ArrayView2<f64>) -> Result<usize, ShapeError> {
+        let (rows, slots) = (raw.nrows(), model.n_slots());
+        if let Some(a) = &self.reconstructed {
+            ShapeError::check("reconstruction rows", rows, a.nrows())?;
         }
-        let mut scratch = Scratch::new(self);
-        self.expand_input(raw, &mut scratch.acts[0])?;
-        self.forward(&mut scratch);
-        Ok(std::mem::take(&mut scratch.acts[layer + 1]))
+        if let Some(a) = &self.squared_errors {
+            ShapeError::check("error rows", rows, a.nrows())?;
+        }
+        if let Some(a) = &self.mse {
+            ShapeError::check("mse values", rows, a.len())?;
+        }
+        ShapeError::check("row", model.n_features(), raw.ncols())?;
+        if let Some(a) = &self.reconstructed {
+            ShapeError::check("reconstruction columns", slots, a.ncols())?;
+        }
+        if let Some(a) = &self.squared_errors {
+            ShapeError::check("error columns", slots, a.ncols())?;
+        }
+        let mut depth = 0;
+        if let Some((features, a)) = &self.deep_features {
+            features.check(model)?;
+            ShapeError::check("deep features rows", rows, a.nrows())?;
+            ShapeError::check("deep features columns", features.width(), a.ncols())?;
+            depth = features.depth();
+        }
+        Ok(if self.wants_scores() {
+            model.layers.len()
+        } else {
+            depth
+        })
     }
 }

@@ -10,6 +10,11 @@ use serde::de::{self, Deserializer};
 use serde::Deserialize;
 use serde_json::Value;
 
+mod reference;
+pub use reference::{
+    load_decision_reference, load_exactness_floors, DecisionReference, ExactnessFloor, ReferenceRow,
+};
+
 /// Relative tolerance against genmodel and the H2O server.
 pub const REL_TOL: f64 = 1e-9;
 /// Absolute tolerance for values near zero (squared errors of tiny differences).
@@ -291,4 +296,74 @@ impl Tally {
             self.failures.join("\n")
         );
     }
+}
+
+/// The H2O server's deep features for one model (`tests/fixtures/deepfeatures/<name>.json`):
+/// `model.deepfeatures(frame, L)` for every hidden layer, on the case's server rows.
+#[derive(Debug, Deserialize)]
+pub struct DeepFeatureCase {
+    pub name: String,
+    pub mojo: String,
+    pub hidden_layers: Vec<HiddenLayer>,
+    pub out_of_range: OutOfRange,
+    pub rows: Vec<DeepFeatureRow>,
+}
+
+impl DeepFeatureCase {
+    pub fn mojo_path(&self) -> PathBuf {
+        fixtures_dir().join(&self.mojo)
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct HiddenLayer {
+    pub layer: usize,
+    /// H2O's column names, `DF.L<layer+1>.C<unit+1>`.
+    pub columns: Vec<String>,
+}
+
+/// The first layer number H2O refuses, and its message.
+#[derive(Debug, Deserialize)]
+pub struct OutOfRange {
+    pub layer: usize,
+    pub h2o_error: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DeepFeatureRow {
+    /// The row's id in `cases/<name>.json`.
+    pub id: u64,
+    /// Per hidden layer, its units; `None` where the case's `server` is `None`.
+    pub deep_features: Option<Vec<Vec<D>>>,
+}
+
+/// The deep features of the case called `name`; panics when the file is missing.
+pub fn load_deep_features(name: &str) -> DeepFeatureCase {
+    let path = fixtures_dir()
+        .join("deepfeatures")
+        .join(format!("{name}.json"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Every case with its deep features, in file order; panics when a case has none.
+pub fn load_cases_with_deep_features() -> Vec<(Case, DeepFeatureCase)> {
+    load_cases()
+        .into_iter()
+        .map(|case| {
+            let deep = load_deep_features(&case.name);
+            assert_eq!(deep.rows.len(), case.rows.len(), "{}: rows", case.name);
+            (case, deep)
+        })
+        .collect()
+}
+
+/// A case row as the H2O server saw it: ae4j's conversion with unknown levels and invalid
+/// numbers read as missing (the fixtures' lenient reading), as a raw row in model order.
+pub fn server_raw(model: &ae4j_core::Model, row: &Row) -> Result<Vec<f64>, ae4j_core::RowError> {
+    let inputs = row.inputs();
+    let cells: Vec<(&str, Cell)> = inputs.iter().map(|(k, v)| (k.as_str(), v.cell())).collect();
+    let mut raw = vec![f64::NAN; model.n_features()];
+    model.convert_row(&cells, options("both_to_na"), &mut raw)?;
+    Ok(raw)
 }
