@@ -15,10 +15,13 @@
 
 mod api;
 mod csvio;
+mod h2o;
+mod linger;
 mod metrics;
 mod mlflow;
 mod models;
 mod native;
+mod params;
 mod scoring;
 mod v2;
 
@@ -39,7 +42,9 @@ use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
+use tower::ServiceExt as _;
 
+pub use h2o::H2oArgs;
 pub use models::{ModelSpecArg, Registry};
 
 /// `ae4j serve` options.
@@ -59,6 +64,14 @@ pub struct ServeArgs {
     /// Largest request body accepted, in bytes (larger: 413).
     #[arg(long, default_value_t = 8 * 1024 * 1024)]
     pub max_body_bytes: usize,
+    /// After answering a request whose body it did not read (413, or a 404/415 known from the
+    /// headers), how long the service goes on reading and dropping the body before it closes
+    /// the connection, so that clients still sending get the answer instead of a reset.
+    #[arg(long, default_value_t = 5)]
+    pub lingering_secs: u64,
+    /// The most bytes of such a body read and dropped before the connection closes.
+    #[arg(long, default_value_t = 64 * 1024 * 1024)]
+    pub lingering_bytes: u64,
     /// Most rows accepted in one request (more: 413).
     #[arg(long, default_value_t = 10_000)]
     pub max_rows: usize,
@@ -72,6 +85,8 @@ pub struct ServeArgs {
     /// On SIGTERM/SIGINT, how long in-flight requests may run before the service exits anyway.
     #[arg(long, default_value_t = 30)]
     pub shutdown_grace_secs: u64,
+    #[command(flatten)]
+    pub h2o: h2o::H2oArgs,
     /// Request log format (one line per request on standard error).
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -93,11 +108,14 @@ impl ServeArgs {
             host: "127.0.0.1".into(),
             port: 0,
             max_body_bytes: 8 * 1024 * 1024,
+            lingering_secs: 5,
+            lingering_bytes: 64 * 1024 * 1024,
             max_rows: 10_000,
             header_timeout_secs: 10,
             request_timeout_secs: 30,
             shutdown_grace_secs: 30,
             log_format: LogFormat::Off,
+            h2o: h2o::H2oArgs::default(),
         }
     }
 }
@@ -109,14 +127,20 @@ pub(crate) struct AppState {
     pub max_rows: usize,
     pub metrics: metrics::Metrics,
     pub started: Instant,
+    /// The H2O-compatible API's frames and jobs (`--h2o-api`), else `None`.
+    pub h2o: Option<Arc<h2o::H2oState>>,
 }
 
 pub(crate) type Shared = Arc<AppState>;
 
 /// The service's routes over loaded models.
 fn router(state: Shared, request_timeout: Duration) -> Router {
-    Router::new()
-        .route("/healthz", get(native::healthz))
+    let base = if state.h2o.is_some() {
+        h2o::routes()
+    } else {
+        Router::new()
+    };
+    base.route("/healthz", get(native::healthz))
         .route("/metrics", get(metrics::handler))
         .route("/openapi.json", get(native::openapi))
         .route("/v1/models", get(native::list_models))
@@ -329,12 +353,17 @@ async fn serve(
         max_rows: args.max_rows,
         metrics: metrics::Metrics::default(),
         started: Instant::now(),
+        h2o: h2o::H2oState::new(&args.h2o)?,
     });
     let app = router(state, Duration::from_secs(args.request_timeout_secs.max(1)));
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(Duration::from_secs(args.header_timeout_secs.max(1)));
     let graceful = GracefulShutdown::new();
+    let lingering = linger::Bounds {
+        time: Duration::from_secs(args.lingering_secs),
+        bytes: args.lingering_bytes,
+    };
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
@@ -349,7 +378,14 @@ async fn serve(
                     }
                 };
                 let _ = stream.set_nodelay(true);
-                let service = TowerToHyperService::new(app.clone());
+                // Each request's body is watched, so that the connection lingers on close
+                // when one was left unread.
+                let unread = linger::Unread::default();
+                let watch = unread.clone();
+                let service = TowerToHyperService::new(
+                    app.clone().map_request(move |req| watch.watch(req)),
+                );
+                let stream = linger::LingeringStream::new(stream, unread, lingering);
                 let connection = http.serve_connection(TokioIo::new(stream), service);
                 let watched = graceful.watch(connection);
                 tokio::spawn(async move {
