@@ -2,12 +2,13 @@
 //! row is an anomaly and the distribution of the normal rows' MSE (for percentiles).
 
 use ae4j_core::calibration::{self, Calibration, ThresholdRule};
+use ae4j_core::scorer::{ScoreOptions, Scorer};
 use ae4j_core::ConvertOptions;
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 
 use crate::atomic_output::AtomicOutput;
-use crate::input::{self, CsvInput, CsvShape, RowScorer};
+use crate::input::{self, CsvInput};
 use crate::{model_file, CalibrateArgs};
 
 /// How many failed rows are named in the report (all are counted).
@@ -25,14 +26,19 @@ pub fn run(args: &CalibrateArgs) -> Result<()> {
         .build()
         .context("cannot start worker threads")?;
     let input = CsvInput::open(&args.input, args.separator, &model, args.quiet)?;
-    let shape = CsvShape {
-        header: &input.header,
-        mapping: &input.mapping,
-    };
-    let options = ConvertOptions {
-        unknown_categorical_to_na: args.convert_unknown_categoricals_to_na,
-        invalid_number_to_na: args.convert_invalid_numbers_to_na,
-    };
+    let header = &input.header;
+    // Only the MSE is wanted: no decision, no explanation.
+    let scorer = Scorer::new(
+        &model,
+        None,
+        ScoreOptions {
+            convert: ConvertOptions {
+                unknown_categorical_to_na: args.convert_unknown_categoricals_to_na,
+                invalid_number_to_na: args.convert_invalid_numbers_to_na,
+            },
+            ..ScoreOptions::default()
+        },
+    );
     let progress = input::progress_bar(input.len, args.quiet);
     let mut mses = Vec::new();
     let mut failures: Vec<String> = Vec::new();
@@ -48,8 +54,8 @@ pub fn run(args: &CalibrateArgs) -> Result<()> {
                 chunk
                     .par_iter()
                     .map_init(
-                        || RowScorer::new(&model),
-                        |s, row| s.score(&model, &shape, options, row),
+                        || scorer.buffers(),
+                        |b, row| input::score_row(b, &scorer, header, row).map(|s| s.mse),
                     )
                     .collect()
             });
@@ -60,7 +66,7 @@ pub fn run(args: &CalibrateArgs) -> Result<()> {
                     Err(f) => {
                         failed += 1;
                         if failures.len() < FAILURES_SHOWN {
-                            failures.push(format!("line {}: {}", f.line, f.message));
+                            failures.push(format!("line {}: {}", f.line, f.failure));
                         }
                     }
                 }

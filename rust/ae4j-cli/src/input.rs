@@ -1,13 +1,14 @@
 //! Reading a CSV of rows for a model, shared by `predict` and `calibrate`: the header checks,
-//! a reader thread that parses chunks, and per-thread conversion and scoring with genmodel's
-//! rules (and genmodel's choice of error among several bad cells).
+//! a reader thread that parses chunks, and a CSV record as a row of the core's row path
+//! ([`ae4j_core::scorer`], which converts with genmodel's rules and scores).
 
 use std::fs::File;
 use std::io::{self, Read};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 use ae4j_core::convert::csv_cell;
-use ae4j_core::{Cell, ConvertOptions, Model, RowError, Scratch};
+use ae4j_core::scorer::{Header, PositionalRow, RowFailure, RowScorer, Scored, Scorer};
+use ae4j_core::{Cell, Model};
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -17,18 +18,11 @@ pub struct InputRow {
     pub record: csv::ByteRecord,
 }
 
-/// Why a row could not be scored, with where.
-pub struct RowFailure {
-    pub line: u64,
-    pub message: String,
-}
-
 /// An open CSV input whose header has been read and matched to the model.
 pub struct CsvInput {
     pub reader: csv::Reader<io::BufReader<Box<dyn Read + Send>>>,
-    pub header: Vec<String>,
-    /// For each header position, the model column it feeds.
-    pub mapping: Vec<Option<usize>>,
+    /// The header's names, with the model column each position feeds.
+    pub header: Header,
     /// Size of the input file, for the progress bar (unknown for stdin).
     pub len: Option<u64>,
 }
@@ -55,13 +49,11 @@ impl CsvInput {
                 1 << 20,
                 Box::new(Newlines::new(input)) as Box<dyn Read + Send>,
             ));
-        let header = read_header(&mut reader, path)?;
-        let mapping = model.map_header(&header);
-        check_header(model, &header, &mapping, quiet)?;
+        let header = Header::new(model, read_header(&mut reader, path)?);
+        check_header(model, &header, quiet)?;
         Ok(CsvInput {
             reader,
             header,
-            mapping,
             len,
         })
     }
@@ -135,12 +127,8 @@ fn read_header<R: Read>(reader: &mut csv::Reader<R>, name: &str) -> Result<Vec<S
 
 /// The header must name at least one model column; say which are absent or unused, as
 /// genmodel's PredictCsv does.
-fn check_header(
-    model: &Model,
-    header: &[String],
-    mapping: &[Option<usize>],
-    quiet: bool,
-) -> Result<()> {
+fn check_header(model: &Model, header: &Header, quiet: bool) -> Result<()> {
+    let mapping = header.mapping();
     let used: Vec<bool> = (0..model.n_features())
         .map(|f| mapping.contains(&Some(f)))
         .collect();
@@ -148,7 +136,7 @@ fn check_header(
         let names: Vec<&str> = model.columns().iter().map(|c| c.name.as_str()).collect();
         bail!(
             "the input header ({}) names none of the model's columns ({})",
-            header.join(","),
+            header.names().join(","),
             names.join(",")
         );
     }
@@ -168,6 +156,7 @@ fn check_header(
             );
         }
         let unused: Vec<&str> = header
+            .names()
             .iter()
             .zip(mapping)
             .filter(|(_, m)| m.is_none())
@@ -232,130 +221,83 @@ pub fn read_chunks<R: Read>(
     }
 }
 
+/// Chunks of rows (or the CSV error that ended them), reader to scorer.
+type Chunks = (
+    SyncSender<Result<Vec<InputRow>>>,
+    Receiver<Result<Vec<InputRow>>>,
+);
+/// Finished chunks, scorer back to reader, for reuse.
+type Spares = (SyncSender<Vec<InputRow>>, Receiver<Vec<InputRow>>);
+
 /// The channels between the reader thread and the scorer: chunks of rows one way, finished
 /// chunks back for reuse (see [`read_chunks`]).
-pub fn chunk_channels() -> (
-    (
-        SyncSender<Result<Vec<InputRow>>>,
-        Receiver<Result<Vec<InputRow>>>,
-    ),
-    (SyncSender<Vec<InputRow>>, Receiver<Vec<InputRow>>),
-) {
+pub fn chunk_channels() -> (Chunks, Spares) {
     (sync_channel(2), sync_channel(2))
 }
 
-/// Per-thread buffers: converting and scoring a row allocates nothing.
-pub struct RowScorer {
-    raw: Vec<f64>,
-    scratch: Scratch,
-    pub reconstructed: Vec<f64>,
-    pub errors: Vec<f64>,
+/// A CSV record as the core's row path reads it, cell by cell by position.
+pub struct CsvRow<'r> {
+    record: &'r csv::ByteRecord,
+    header: &'r Header,
+    /// The whole record as text, when it is UTF-8: one check for the whole record instead of
+    /// one per cell (the per-call cost was a tenth of the run).
+    whole: Option<&'r str>,
 }
 
-impl RowScorer {
-    pub fn new(model: &Model) -> Self {
-        RowScorer {
-            raw: vec![f64::NAN; model.n_features()],
-            scratch: Scratch::new(model),
-            reconstructed: vec![0.0; model.n_slots()],
-            errors: vec![0.0; model.n_slots()],
+impl<'r> CsvRow<'r> {
+    pub fn new(record: &'r csv::ByteRecord, header: &'r Header) -> Self {
+        CsvRow {
+            record,
+            header,
+            whole: std::str::from_utf8(record.as_slice()).ok(),
         }
     }
+}
 
-    /// Converts and scores one CSV row; the MSE, with the reconstruction and squared errors left
-    /// in `self`.
-    pub fn score(
-        &mut self,
-        model: &Model,
-        input: &CsvShape,
-        options: ConvertOptions,
-        row: &InputRow,
-    ) -> Result<f64, RowFailure> {
-        let fail = |message: String| RowFailure {
-            line: row.line,
-            message,
+impl PositionalRow for CsvRow<'_> {
+    fn len(&self) -> usize {
+        self.record.len()
+    }
+
+    fn cell(&self, pos: usize) -> Result<Cell<'_>, RowFailure> {
+        // A cell whose ends are not character boundaries of the whole (its bytes only valid
+        // joined to the next cell's) gets its own check, which fails.
+        let cell = self
+            .whole
+            .zip(self.record.range(pos))
+            .and_then(|(whole, range)| whole.get(range));
+        let text = match cell {
+            Some(text) => text,
+            None => std::str::from_utf8(&self.record[pos]).map_err(|_| {
+                RowFailure::malformed(format!(
+                    "column '{}': the value is not valid UTF-8",
+                    self.header.names()[pos]
+                ))
+            })?,
         };
-        if row.record.len() != input.header.len() {
-            return Err(fail(format!(
-                "the row has {} fields, the header has {}",
-                row.record.len(),
-                input.header.len()
-            )));
-        }
-        self.raw.fill(f64::NAN);
-        // One UTF-8 check for the whole record instead of one per cell (the per-call cost was
-        // a tenth of the run). A cell whose ends are not character boundaries of the whole
-        // (its bytes only valid joined to the next cell's) gets its own check, which fails.
-        let whole = std::str::from_utf8(row.record.as_slice()).ok();
-        for (pos, feature) in input.mapping.iter().enumerate() {
-            let Some(feature) = *feature else { continue };
-            let cell = whole
-                .zip(row.record.range(pos))
-                .and_then(|(whole, range)| whole.get(range));
-            let text = match cell {
-                Some(text) => text,
-                None => std::str::from_utf8(&row.record[pos]).map_err(|_| {
-                    fail(format!(
-                        "column '{}': the value is not valid UTF-8",
-                        input.header[pos]
-                    ))
-                })?,
-            };
-            let cell = csv_cell(text);
-            if cell == Cell::Missing {
-                // PredictCsv puts no missing cell into its RowData: under a repeated header
-                // name, a missing cell leaves the earlier value in place.
-                continue;
-            }
-            match model.convert_cell(feature, cell, options) {
-                Ok(v) => self.raw[feature] = v,
-                Err(_) => {
-                    // None: a later cell under the same header name replaces this bad value.
-                    let Some(e) = genmodel_error(model, &input.header, &row.record, options) else {
-                        continue;
-                    };
-                    return Err(fail(format!(
-                        "column '{}': {}: {e}",
-                        e.column(),
-                        e.exception_name()
-                    )));
-                }
-            }
-        }
-        model
-            .score_into(
-                &self.raw,
-                &mut self.scratch,
-                &mut self.reconstructed,
-                &mut self.errors,
-            )
-            .map_err(|e| fail(e.to_string()))
+        Ok(csv_cell(text))
     }
 }
 
-/// The header and its mapping, without the reader (shared by the scoring threads).
-pub struct CsvShape<'a> {
-    pub header: &'a [String],
-    pub mapping: &'a [Option<usize>],
+/// Why a row could not be scored, with its line.
+pub struct LineFailure {
+    pub line: u64,
+    pub failure: RowFailure,
 }
 
-/// Of several bad cells, the one genmodel's PredictCsv reports: it puts the non-missing cells
-/// into a RowData (a HashMap) in header order and converts them in the map's order.
-fn genmodel_error(
-    model: &Model,
-    header: &[String],
-    record: &csv::ByteRecord,
-    options: ConvertOptions,
-) -> Option<RowError> {
-    let cells: Vec<(&str, Cell)> = header
-        .iter()
-        .zip(record.iter())
-        .filter_map(|(h, bytes)| {
-            let cell = csv_cell(std::str::from_utf8(bytes).ok()?);
-            (cell != Cell::Missing).then_some((h.as_str(), cell))
+/// Converts and scores one CSV row with the core's row path.
+pub fn score_row<'b>(
+    buffers: &'b mut RowScorer,
+    scorer: &Scorer<'_>,
+    header: &Header,
+    row: &InputRow,
+) -> Result<Scored<'b>, LineFailure> {
+    buffers
+        .score_positional(scorer, header, &CsvRow::new(&row.record, header))
+        .map_err(|failure| LineFailure {
+            line: row.line,
+            failure,
         })
-        .collect();
-    model.genmodel_error(&cells, options)
 }
 
 /// A progress bar on stderr (drawn only on a terminal), by bytes when the size is known.

@@ -7,7 +7,6 @@ mod import_h2o;
 mod input;
 mod inspect;
 mod model_file;
-mod output;
 mod predict;
 
 use std::path::PathBuf;

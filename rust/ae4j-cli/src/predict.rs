@@ -5,25 +5,24 @@
 use std::io::{self, Write};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
-use ae4j_core::calibration::{self, Calibration};
-use ae4j_core::{ConvertOptions, Model};
+use ae4j_core::scorer::{Header, Outputs, RowScorer, ScoreOptions, Scorer};
+use ae4j_core::table::{Layout, ScoreTable};
+use ae4j_core::ConvertOptions;
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 
 use crate::atomic_output::AtomicOutput;
-use crate::input::{self, CsvInput, CsvShape, InputRow, RowScorer};
-use crate::output::{self, Layout, RowOut};
+use crate::input::{self, CsvInput, InputRow};
 use crate::{model_file, OnError, PredictArgs};
 
 /// Everything the scoring threads share.
 struct Job<'a> {
-    model: &'a Model,
-    calibration: Option<&'a Calibration>,
-    threshold: Option<f64>,
-    shape: CsvShape<'a>,
-    options: ConvertOptions,
-    layout: Layout,
-    sep: char,
+    scorer: Scorer<'a>,
+    header: &'a Header,
+    table: ScoreTable<'a>,
+    /// Write failed rows with their error (else the first one stops the run).
+    record_errors: bool,
+    /// Positions of the `--keep` columns in the input.
     kept: &'a [usize],
 }
 
@@ -52,28 +51,32 @@ pub fn run(args: &PredictArgs) -> Result<()> {
         .map(|k| {
             input
                 .header
+                .names()
                 .iter()
                 .position(|h| h == k)
                 .with_context(|| format!("--keep {k}: the input has no column '{k}'"))
         })
         .collect::<Result<Vec<usize>>>()?;
-    let job = Job {
-        model: &model,
-        calibration: calibration.as_ref(),
-        threshold: args.threshold,
-        shape: CsvShape {
-            header: &input.header,
-            mapping: &input.mapping,
-        },
-        options: ConvertOptions {
+    let options = ScoreOptions {
+        convert: ConvertOptions {
             unknown_categorical_to_na: args.convert_unknown_categoricals_to_na,
             invalid_number_to_na: args.convert_invalid_numbers_to_na,
         },
-        layout,
-        sep: args.separator,
+        threshold: args.threshold,
+        outputs: Outputs {
+            per_feature: args.per_feature,
+            reconstruction: args.reconstruction,
+            explain: args.explain,
+        },
+    };
+    let job = Job {
+        scorer: Scorer::new(&model, calibration.as_ref(), options),
+        header: &input.header,
+        table: ScoreTable::new(&model, layout, &args.keep, args.separator),
+        record_errors: args.on_error == OnError::Record,
         kept: &kept,
     };
-    let header_line = output::header(&model, layout, args.separator, &args.keep);
+    let header_line = job.table.header_line();
     let output = AtomicOutput::new(&args.output);
     let progress = input::progress_bar(input.len, args.quiet);
     let result = std::thread::scope(|scope| {
@@ -159,7 +162,7 @@ fn score_chunks(
             chunk
                 .par_chunks(PART_ROWS)
                 .map_init(
-                    || RowScorer::new(job.model),
+                    || job.scorer.buffers(),
                     |scorer, rows| format_part(job, scorer, rows),
                 )
                 .collect()
@@ -181,48 +184,36 @@ fn score_chunks(
 }
 
 /// The output lines of `rows`, or the first row's error when errors are not recorded.
-fn format_part(job: &Job, scorer: &mut RowScorer, rows: &[InputRow]) -> Result<Part> {
-    let line_len = 24 * (3 + job.model.n_slots());
+fn format_part(job: &Job, buffers: &mut RowScorer, rows: &[InputRow]) -> Result<Part> {
+    let line_len = 24 * (3 + job.scorer.model().n_slots());
     let mut part = Part {
         text: String::with_capacity(rows.len() * line_len),
         scored: 0,
         failed: 0,
     };
     for row in rows {
-        match scorer.score(job.model, &job.shape, job.options, row) {
-            Ok(mse) => {
-                output::push_kept(&mut part.text, &row.record, job.kept, job.sep);
-                push_scores(job, scorer, mse, &mut part.text);
+        let kept = job
+            .kept
+            .iter()
+            .map(|&p| String::from_utf8_lossy(row.record.get(p).unwrap_or_default()));
+        match input::score_row(buffers, &job.scorer, job.header, row) {
+            Ok(scored) => {
+                job.table.push_kept(&mut part.text, kept);
+                job.table.push_row(&mut part.text, &scored);
                 part.scored += 1;
             }
-            Err(f) if job.layout.error_column => {
-                output::push_kept(&mut part.text, &row.record, job.kept, job.sep);
-                output::push_error_row(&mut part.text, job.model, &f.message, job.layout, job.sep);
+            Err(f) if job.record_errors => {
+                job.table.push_kept(&mut part.text, kept);
+                job.table
+                    .push_failure(&mut part.text, &f.failure.to_string());
                 part.failed += 1;
             }
             Err(f) => bail!(
                 "line {}: {} (use --on-error record to write such rows with the error instead)",
                 f.line,
-                f.message
+                f.failure
             ),
         }
     }
     Ok(part)
-}
-
-/// The score columns of a row the scorer has just scored.
-fn push_scores(job: &Job, scorer: &RowScorer, mse: f64, text: &mut String) {
-    let explanation = if job.layout.explain > 0 {
-        calibration::explain(job.model, &scorer.errors, job.layout.explain)
-    } else {
-        Vec::new()
-    };
-    let out = RowOut {
-        mse,
-        errors: &scorer.errors,
-        reconstruction: &scorer.reconstructed,
-        decision: calibration::decide(job.calibration, job.threshold, mse),
-        explanation: &explanation,
-    };
-    output::push_row(text, job.model, &out, job.layout, job.sep);
 }

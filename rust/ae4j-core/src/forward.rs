@@ -148,9 +148,31 @@ impl Model {
 
     /// Runs the first `depth` layers (deep features need no layer past the deepest chosen one).
     pub(crate) fn forward_to(&self, scratch: &mut Scratch, depth: usize) {
+        self.forward_as(scratch, depth, Some(self.activation));
+    }
+
+    /// [`Model::forward_to`] with another activation; `None` is none at all (the identity, only
+    /// the dropout scale kept), as genmodel's POJO of an ExpRectifier model computes it.
+    pub(crate) fn forward_as(
+        &self,
+        scratch: &mut Scratch,
+        depth: usize,
+        activation: Option<Activation>,
+    ) {
+        let kernel = Kernel::detect();
         for (i, layer) in self.layers.iter().enumerate().take(depth) {
             let (done, rest) = scratch.acts.split_at_mut(i + 1);
-            layer_forward(layer, self.activation, &done[i], &mut rest[0]);
+            match activation {
+                Some(a) => layer_forward_with(kernel, layer, a, &done[i], &mut rest[0]),
+                None => {
+                    let weights = layer.weights.as_slice().expect("row-major layer weights");
+                    let bias = layer.bias.as_slice().expect("contiguous bias");
+                    kernel::gemv(kernel, weights, bias, &done[i], &mut rest[0]);
+                    if let Some(scale) = layer.dropout_scale {
+                        rest[0].iter_mut().for_each(|v| *v *= scale);
+                    }
+                }
+            }
         }
     }
 

@@ -15,7 +15,9 @@
 //! ```
 //!
 //! No JNI and no I/O here beyond reading model bytes: the JNI bridge, the CLI and the service
-//! are separate crates over this one.
+//! are separate crates over this one. They share two modules: [`scorer`], the one place where a
+//! row becomes a score (cells → raw row → score → decision → explanation), and [`table`], the
+//! one place where a column of output gets its name and its text.
 
 pub mod activation;
 pub mod calibration;
@@ -30,7 +32,9 @@ pub mod mojo;
 pub mod mojo_writer;
 pub mod pojo;
 pub mod score;
+pub mod scorer;
 pub mod spec;
+pub mod table;
 mod values;
 
 pub use activation::Activation;
@@ -40,6 +44,7 @@ pub use error::{ModelError, RowError, ShapeError};
 pub use forward::Scratch;
 pub use model::{Column, Layer, Model, ModelInfo, Normalization};
 pub use score::{BatchOutputs, BatchScore, RowScore};
+pub use scorer::{RowFailure, RowScorer, ScoreOptions, Scorer};
 pub use spec::ModelSpec;
 
 use std::path::Path;

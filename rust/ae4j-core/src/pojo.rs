@@ -18,6 +18,7 @@
 
 mod lex;
 mod literal;
+pub mod probe;
 mod syntax;
 
 use std::path::Path;

@@ -104,6 +104,18 @@ impl Model {
         Ok(self.finish(scratch, reconstructed, squared_errors))
     }
 
+    /// The de-normalized network output for a raw row when the network has no activation at
+    /// all: what genmodel's POJO of an ExpRectifier model computes (see [`crate::pojo::probe`]).
+    pub(crate) fn reconstruct_identity(&self, raw: &[f64]) -> Result<Vec<f64>, ShapeError> {
+        let mut scratch = Scratch::new(self);
+        let (mut reconstructed, mut squared_errors) =
+            (vec![0.0; self.n_slots()], vec![0.0; self.n_slots()]);
+        self.expand_input(raw, &mut scratch.acts[0])?;
+        self.forward_as(&mut scratch, self.layers.len(), None);
+        self.finish(&scratch, &mut reconstructed, &mut squared_errors);
+        Ok(reconstructed)
+    }
+
     /// From the filled activations: de-normalized reconstruction, squared errors, MSE.
     fn finish(
         &self,

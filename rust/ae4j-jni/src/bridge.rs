@@ -4,6 +4,7 @@
 //! ([`crate::describe`]).
 
 use ae4j_core::calibration;
+use ae4j_core::scorer::{ScoreOptions, Scored, Scorer};
 use ae4j_core::Model;
 use jni::objects::{JByteArray, JDoubleArray, JString};
 use jni::refs::Reference as _;
@@ -110,7 +111,8 @@ pub fn score(
     reconstructed: &JDoubleArray<'_>,
     squared_errors: &JDoubleArray<'_>,
 ) -> BridgeResult<jdouble> {
-    score_row(env, model, raw, reconstructed, squared_errors, |_, _, _| {
+    let scorer = Scorer::new(model, None, ScoreOptions::default());
+    score_row(env, &scorer, raw, reconstructed, squared_errors, |_, _| {
         Ok(())
     })
 }
@@ -132,30 +134,32 @@ pub fn score_decide(
     let k = decision::explain_count(loaded, explain)?;
     let stride = decision::stride(k);
     check_len(env, decision_out, "decision output", stride)?;
+    let scorer = decision::scorer(loaded, threshold, k);
     score_row(
         env,
-        &loaded.model,
+        &scorer,
         raw,
         reconstructed,
         squared_errors,
-        |env, mse, errors| {
+        |env, scored| {
             let mut out = vec![0.0; stride];
-            decision::write(loaded, threshold, k, mse, errors, &mut out);
+            decision::write_decision(scored.decision, scored.explanation, k, &mut out);
             Ok(decision_out.set_region(env, 0, &out)?)
         },
     )
 }
 
-/// Scores one raw row, then hands the MSE and squared errors to `then` (still inside the
-/// per-thread work, so nothing is copied).
+/// Scores one raw row with the core's row path, then hands the scored row to `then` (still
+/// inside the per-thread buffers, so nothing is copied).
 fn score_row(
     env: &mut Env<'_>,
-    model: &Model,
+    scorer: &Scorer<'_>,
     raw: &JDoubleArray<'_>,
     reconstructed: &JDoubleArray<'_>,
     squared_errors: &JDoubleArray<'_>,
-    then: impl FnOnce(&mut Env<'_>, f64, &[f64]) -> BridgeResult<()>,
+    then: impl FnOnce(&mut Env<'_>, &Scored<'_>) -> BridgeResult<()>,
 ) -> BridgeResult<jdouble> {
+    let model = scorer.model();
     let (nf, ns) = (model.n_features(), model.n_slots());
     let raw_len = check_len(env, raw, "raw row", nf)?;
     if raw_len != nf {
@@ -166,17 +170,12 @@ fn score_row(
     check_len(env, reconstructed, "reconstructed output", ns)?;
     check_len(env, squared_errors, "squared-errors output", ns)?;
     with_work(model, |w| {
-        raw.get_region(env, 0, &mut w.raw)?;
-        let mse = model.score_into(
-            &w.raw,
-            &mut w.scratch,
-            &mut w.reconstructed,
-            &mut w.squared_errors,
-        )?;
-        reconstructed.set_region(env, 0, &w.reconstructed)?;
-        squared_errors.set_region(env, 0, &w.squared_errors)?;
-        then(env, mse, &w.squared_errors)?;
-        Ok(mse)
+        raw.get_region(env, 0, w.rows.raw_mut())?;
+        let scored = w.rows.score_in_place(scorer)?;
+        reconstructed.set_region(env, 0, scored.reconstruction)?;
+        squared_errors.set_region(env, 0, scored.squared_errors)?;
+        then(env, &scored)?;
+        Ok(scored.mse)
     })
 }
 

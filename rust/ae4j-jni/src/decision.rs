@@ -1,6 +1,6 @@
-//! Anomaly decisions on the Java route: the core's rules ([`calibration::decide`],
-//! [`calibration::explain`]) written into a flat `double[]` per row, so they cross to Java with
-//! the score (single rows) or once per batch.
+//! Anomaly decisions on the Java route: the core row path's decision and explanation
+//! ([`Scorer::decide`], [`Scorer::explain`]) written into a flat `double[]` per row, so they
+//! cross to Java with the score (single rows) or once per batch.
 //!
 //! A row's decision takes [`stride`]`(k)` doubles:
 //!
@@ -11,6 +11,7 @@
 //! | 2 + 2i, 3 + 2i | the i-th explanation: column index and share; -1 and NaN past the end   |
 
 use ae4j_core::calibration;
+use ae4j_core::scorer::{Outputs, ScoreOptions, Scorer};
 use jni::sys::{jdouble, jint};
 
 use crate::error::{BridgeError, BridgeResult};
@@ -42,7 +43,47 @@ pub fn threshold_arg(threshold: jdouble) -> BridgeResult<Option<f64>> {
     }
 }
 
-/// Writes one row's decision (see the module comment) into `out[..stride(k)]`.
+/// The core's scorer for a Java call: the model's calibration, the call's threshold and
+/// explanation count (Java converts its rows itself, so the conversion options are unused).
+pub fn scorer(loaded: &Loaded, threshold: Option<f64>, k: usize) -> Scorer<'_> {
+    Scorer::new(
+        &loaded.model,
+        loaded.calibration.as_ref(),
+        ScoreOptions {
+            threshold,
+            outputs: Outputs {
+                explain: k,
+                ..Outputs::default()
+            },
+            ..ScoreOptions::default()
+        },
+    )
+}
+
+/// Writes one row's decision and its first `k` explanation entries (see the module comment)
+/// into `out[..stride(k)]`.
+pub fn write_decision(
+    decision: Option<calibration::Decision>,
+    explanation: &[(usize, f64)],
+    k: usize,
+    out: &mut [f64],
+) {
+    out[0] = match decision {
+        Some(d) if d.anomaly => 1.0,
+        Some(_) => 0.0,
+        None => f64::NAN,
+    };
+    out[1] = decision.and_then(|d| d.percentile).unwrap_or(f64::NAN);
+    for i in 0..k {
+        let (column, share) = explanation
+            .get(i)
+            .map_or((-1.0, f64::NAN), |&(c, s)| (c as f64, s));
+        out[2 + 2 * i] = column;
+        out[3 + 2 * i] = share;
+    }
+}
+
+/// Decides on and explains an already scored row (the batch route) into `out[..stride(k)]`.
 pub fn write(
     loaded: &Loaded,
     threshold: Option<f64>,
@@ -51,24 +92,9 @@ pub fn write(
     squared_errors: &[f64],
     out: &mut [f64],
 ) {
-    let decision = calibration::decide(loaded.calibration.as_ref(), threshold, mse);
-    out[0] = match decision {
-        Some(d) if d.anomaly => 1.0,
-        Some(_) => 0.0,
-        None => f64::NAN,
-    };
-    out[1] = decision.and_then(|d| d.percentile).unwrap_or(f64::NAN);
-    if k == 0 {
-        return;
-    }
-    let explanation = calibration::explain(&loaded.model, squared_errors, k);
-    for i in 0..k {
-        let (column, share) = explanation
-            .get(i)
-            .map_or((-1.0, f64::NAN), |&(c, s)| (c as f64, s));
-        out[2 + 2 * i] = column;
-        out[3 + 2 * i] = share;
-    }
+    let scorer = scorer(loaded, threshold, k);
+    let explanation = scorer.explain(squared_errors);
+    write_decision(scorer.decide(mse), &explanation, k, out);
 }
 
 #[cfg(test)]

@@ -39,6 +39,14 @@ impl From<ae4j_core::ModelError> for BridgeError {
     }
 }
 
+/// Raw rows cross already converted, so the only failure left on the Java route is a row of the
+/// wrong shape: an argument error.
+impl From<ae4j_core::RowFailure> for BridgeError {
+    fn from(e: ae4j_core::RowFailure) -> Self {
+        BridgeError::IllegalArgument(e.message)
+    }
+}
+
 impl From<ae4j_core::ShapeError> for BridgeError {
     fn from(e: ae4j_core::ShapeError) -> Self {
         BridgeError::IllegalArgument(e.to_string())

@@ -135,15 +135,10 @@ mod tests {
         );
         let b = ae4j_core::load_model(std::path::Path::new(path)).unwrap();
         for m in [&a, &b, &a, &b] {
+            let scorer = ae4j_core::Scorer::new(m, None, Default::default());
             let mse = crate::work::with_work(m, |w| {
-                w.raw.fill(f64::NAN);
-                m.score_into(
-                    &w.raw,
-                    &mut w.scratch,
-                    &mut w.reconstructed,
-                    &mut w.squared_errors,
-                )
-                .unwrap()
+                w.rows.raw_mut().fill(f64::NAN);
+                w.rows.score_in_place(&scorer).unwrap().mse
             });
             let raw = vec![f64::NAN; m.n_features()];
             assert_eq!(mse.to_bits(), m.score(&raw).unwrap().mse.to_bits());

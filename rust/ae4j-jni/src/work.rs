@@ -1,21 +1,19 @@
-//! Per-thread working memory for single-row scoring, so a row costs no allocation.
+//! Per-thread working memory for single-row scoring, so a row costs no allocation: the core's
+//! row-path buffers ([`RowScorer`]) and the batch path's blocks.
 //!
 //! Each thread keeps buffers for the last few models it scored (keyed by the model's address;
-//! the core re-sizes a scratch whose shape does not fit, so a reused address is harmless).
+//! the buffers are re-sized when their shape does not fit, so a reused address is harmless).
 
 use std::cell::RefCell;
 
 use ae4j_core::forward::BatchScratch;
-use ae4j_core::{Model, Scratch};
+use ae4j_core::{Model, RowScorer};
 
 const MODELS_PER_THREAD: usize = 4;
 
 pub struct Work {
     key: usize,
-    pub scratch: Scratch,
-    pub raw: Vec<f64>,
-    pub reconstructed: Vec<f64>,
-    pub squared_errors: Vec<f64>,
+    pub rows: RowScorer,
     /// Block buffers of the batch path, made on this thread's first batch for the model.
     batch: Option<BatchScratch>,
 }
@@ -24,10 +22,7 @@ impl Work {
     fn new(model: &Model) -> Self {
         Work {
             key: model as *const Model as usize,
-            scratch: Scratch::new(model),
-            raw: vec![0.0; model.n_features()],
-            reconstructed: vec![0.0; model.n_slots()],
-            squared_errors: vec![0.0; model.n_slots()],
+            rows: RowScorer::new(model),
             batch: None,
         }
     }
@@ -35,12 +30,6 @@ impl Work {
     /// The batch path's working memory for `model` (the core re-sizes one that does not fit).
     pub fn batch_scratch(&mut self, model: &Model) -> &mut BatchScratch {
         self.batch.get_or_insert_with(|| BatchScratch::new(model))
-    }
-
-    fn fit(&mut self, model: &Model) {
-        self.raw.resize(model.n_features(), 0.0);
-        self.reconstructed.resize(model.n_slots(), 0.0);
-        self.squared_errors.resize(model.n_slots(), 0.0);
     }
 }
 
@@ -68,7 +57,7 @@ pub fn with_work<R>(model: &Model, f: impl FnOnce(&mut Work) -> R) -> R {
             }
         };
         let work = &mut works[i];
-        work.fit(model);
+        work.rows.fit(model);
         f(work)
     })
 }

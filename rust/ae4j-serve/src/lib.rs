@@ -44,7 +44,6 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tower::ServiceExt as _;
 
-pub use csvio::push_number;
 pub use h2o::H2oArgs;
 pub use models::{ModelSpecArg, Registry};
 

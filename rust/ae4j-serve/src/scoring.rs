@@ -1,10 +1,15 @@
-//! The one scoring path under every protocol: rows as they arrived (JSON records, a
-//! dataframe split, CSV records, tensors) → genmodel's RowData conversion → the core's scores.
+//! The service's rows for the core's row path ([`ae4j_core::scorer`]): rows as they arrived
+//! (JSON records, a dataframe split, CSV records, tensors) adapted as a [`RowSource`]; the core
+//! converts them with genmodel's rules, scores, decides and explains.
 
-use ae4j_core::calibration::{self, Calibration, Decision};
-use ae4j_core::{Cell, ConvertOptions, Model, RowError, Scratch};
-use rayon::prelude::*;
+use ae4j_core::calibration::Calibration;
+use ae4j_core::scorer::{
+    Conversion, Header, NamedCells, Outputs, PositionalRow, RowSource, ScoreOptions, Scorer,
+};
+use ae4j_core::{Cell, ConvertOptions, Model, RowError};
 use serde_json::{Map, Value};
+
+pub use ae4j_core::scorer::{BatchScores as Outcome, RowFailure};
 
 /// What to compute besides the MSE, and how to read values.
 #[derive(Clone, Copy, Debug, Default)]
@@ -51,74 +56,6 @@ pub enum ColumnValues {
     Levels(Vec<f64>),
 }
 
-/// Why a row could not be scored: genmodel's exception class (simple name) and message.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RowFailure {
-    pub kind: String,
-    pub message: String,
-}
-
-impl From<RowError> for RowFailure {
-    fn from(e: RowError) -> Self {
-        RowFailure {
-            kind: e.exception_name().to_string(),
-            message: e.to_string(),
-        }
-    }
-}
-
-/// Scores of every row, in input order. Failed rows have NaN scores and an error.
-pub struct Outcome {
-    pub slots: usize,
-    pub mse: Vec<f64>,
-    /// `rows × slots` squared errors, when asked for.
-    pub se: Vec<f64>,
-    /// `rows × slots` reconstruction, when asked for.
-    pub recon: Vec<f64>,
-    pub errors: Vec<Option<RowFailure>>,
-    /// Each row's anomaly decision, when there is a calibration or a threshold (else `None`:
-    /// no decision is invented).
-    pub decisions: Option<Vec<Decision>>,
-    /// Per row, when `explain > 0`: (input column, share of the row's squared error), largest
-    /// first, at most `explain` entries.
-    pub explanations: Vec<Vec<(usize, f64)>>,
-}
-
-impl Outcome {
-    pub fn rows(&self) -> usize {
-        self.mse.len()
-    }
-
-    pub fn failed(&self) -> usize {
-        self.errors.iter().filter(|e| e.is_some()).count()
-    }
-
-    pub fn first_error(&self) -> Option<(usize, &RowFailure)> {
-        self.errors
-            .iter()
-            .enumerate()
-            .find_map(|(i, e)| e.as_ref().map(|e| (i, e)))
-    }
-
-    pub fn se_row(&self, i: usize) -> &[f64] {
-        &self.se[i * self.slots..(i + 1) * self.slots]
-    }
-
-    pub fn recon_row(&self, i: usize) -> &[f64] {
-        &self.recon[i * self.slots..(i + 1) * self.slots]
-    }
-
-    /// Row `i`'s decision, when decisions are made.
-    pub fn decision(&self, i: usize) -> Option<Decision> {
-        self.decisions.as_ref().map(|d| d[i])
-    }
-
-    /// Row `i`'s explanation (empty when not asked for or the row failed).
-    pub fn explanation(&self, i: usize) -> &[(usize, f64)] {
-        self.explanations.get(i).map_or(&[], Vec::as_slice)
-    }
-}
-
 /// A run-time threshold must be a finite number.
 pub fn check_threshold(t: Option<f64>) -> Result<Option<f64>, String> {
     match t {
@@ -156,9 +93,8 @@ impl Rows {
         i: usize,
         model: &'a Model,
         options: ConvertOptions,
-        out: &mut Vec<(&'a str, Cell<'a>)>,
+        out: &mut NamedCells<'a>,
     ) -> Result<(), RowFailure> {
-        out.clear();
         match self {
             Rows::Records(records) => {
                 out.extend(records[i].iter().map(|(k, v)| (k.as_str(), json_cell(v))));
@@ -179,23 +115,9 @@ impl Rows {
                         .zip(row.iter().map(json_cell)),
                 );
             }
-            Rows::Csv { header, records } => {
-                let record = &records[i];
-                if record.len() != header.len() {
-                    return Err(malformed(format!(
-                        "the row has {} fields, the header has {}",
-                        record.len(),
-                        header.len()
-                    )));
-                }
-                // As PredictCsv: only the non-missing cells go into the RowData.
-                out.extend(
-                    header
-                        .iter()
-                        .map(String::as_str)
-                        .zip(record.iter().map(ae4j_core::convert::csv_cell))
-                        .filter(|(_, c)| *c != Cell::Missing),
-                );
+            // CSV rows are converted by position (`MappedCsv`), never by name.
+            Rows::Csv { .. } => {
+                return Err(malformed("CSV rows are scored through MappedCsv".into()))
             }
             Rows::Columns { columns, .. } => {
                 for c in columns {
@@ -245,14 +167,49 @@ fn level_name<'m>(model: &'m Model, column: &str, index: f64) -> Option<&'m str>
 }
 
 fn malformed(message: String) -> RowFailure {
-    RowFailure {
-        kind: "MalformedRow".into(),
-        message,
+    RowFailure::malformed(message)
+}
+
+/// A CSV record, cell by cell by position (all text: a `StringRecord` is UTF-8).
+struct CsvRecord<'r>(&'r csv::StringRecord);
+
+impl PositionalRow for CsvRecord<'_> {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn cell(&self, pos: usize) -> Result<Cell<'_>, RowFailure> {
+        Ok(ae4j_core::convert::csv_cell(&self.0[pos]))
     }
 }
 
-/// Rows scored together by one worker; larger requests are split over the cores.
-const CHUNK: usize = 128;
+impl RowSource for Rows {
+    fn len(&self) -> usize {
+        Rows::len(self)
+    }
+
+    fn convert(&self, i: usize, conversion: &mut Conversion<'_>) -> Result<(), RowFailure> {
+        let (model, options) = (conversion.model(), conversion.options());
+        conversion.named(|out| self.cells(i, model, options, out))
+    }
+}
+
+/// CSV records with their header matched to the model once, converted by position as
+/// PredictCsv does (a missing cell is not in the RowData), as `ae4j predict` converts them.
+struct MappedCsv<'r> {
+    header: Header,
+    records: &'r [csv::StringRecord],
+}
+
+impl RowSource for MappedCsv<'_> {
+    fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    fn convert(&self, i: usize, conversion: &mut Conversion<'_>) -> Result<(), RowFailure> {
+        conversion.positional(&self.header, &CsvRecord(&self.records[i]))
+    }
+}
 
 /// Converts and scores every row, and decides on each with the model's calibration and/or the
 /// run-time threshold. CPU-bound: call it off the async runtime for large inputs.
@@ -262,119 +219,33 @@ pub fn score(
     rows: &Rows,
     options: Options,
 ) -> Outcome {
-    let n = rows.len();
-    let slots = model.n_slots();
-    let keep = |flag: bool| if flag { slots } else { 0 };
-    let chunks: Vec<(usize, usize)> = (0..n)
-        .step_by(CHUNK)
-        .map(|s| (s, (s + CHUNK).min(n)))
-        .collect();
-    let run = |&(start, end): &(usize, usize)| {
-        let mut part = Outcome {
-            slots,
-            mse: Vec::with_capacity(end - start),
-            se: Vec::with_capacity((end - start) * keep(options.per_feature)),
-            recon: Vec::with_capacity((end - start) * keep(options.reconstruction)),
-            errors: Vec::with_capacity(end - start),
-            decisions: None,
-            explanations: Vec::new(),
-        };
-        let mut raw = vec![f64::NAN; model.n_features()];
-        let mut scratch = Scratch::new(model);
-        let mut recon = vec![0.0; slots];
-        let mut se = vec![0.0; slots];
-        let mut cells = Vec::new();
-        for i in start..end {
-            let result = rows
-                .cells(i, model, options.convert, &mut cells)
-                .and_then(|()| {
-                    model
-                        .convert_row(&cells, options.convert, &mut raw)
-                        .map_err(RowFailure::from)
-                })
-                .and_then(|()| {
-                    model
-                        .score_into(&raw, &mut scratch, &mut recon, &mut se)
-                        .map_err(|e| malformed(e.to_string()))
-                });
-            match result {
-                Ok(mse) => {
-                    part.mse.push(mse);
-                    part.errors.push(None);
-                }
-                Err(e) => {
-                    part.mse.push(f64::NAN);
-                    part.errors.push(Some(e));
-                    se.fill(f64::NAN);
-                    recon.fill(f64::NAN);
-                }
-            }
-            if options.explain > 0 {
-                part.explanations
-                    .push(if part.errors.last().is_some_and(Option::is_none) {
-                        calibration::explain(model, &se, options.explain)
-                    } else {
-                        Vec::new()
-                    });
-            }
-            if options.per_feature {
-                part.se.extend_from_slice(&se);
-            }
-            if options.reconstruction {
-                part.recon.extend_from_slice(&recon);
-            }
-        }
-        part
-    };
-    let parts: Vec<Outcome> = if chunks.len() > 1 {
-        chunks.par_iter().map(run).collect()
-    } else {
-        chunks.iter().map(run).collect()
-    };
-    let mut all = Outcome {
-        slots,
-        mse: Vec::with_capacity(n),
-        se: Vec::with_capacity(n * keep(options.per_feature)),
-        recon: Vec::with_capacity(n * keep(options.reconstruction)),
-        errors: Vec::with_capacity(n),
-        decisions: None,
-        explanations: Vec::new(),
-    };
-    for p in parts {
-        all.mse.extend(p.mse);
-        all.se.extend(p.se);
-        all.recon.extend(p.recon);
-        all.errors.extend(p.errors);
-        all.explanations.extend(p.explanations);
+    let scorer = Scorer::new(
+        model,
+        calibration,
+        ScoreOptions {
+            convert: options.convert,
+            threshold: options.threshold,
+            outputs: Outputs {
+                per_feature: options.per_feature,
+                reconstruction: options.reconstruction,
+                explain: options.explain,
+            },
+        },
+    );
+    match rows {
+        Rows::Csv { header, records } => scorer.score_batch(&MappedCsv {
+            header: Header::new(model, header.clone()),
+            records,
+        }),
+        rows => scorer.score_batch(rows),
     }
-    if calibration.is_some() || options.threshold.is_some() {
-        all.decisions = Some(
-            all.mse
-                .iter()
-                .map(|&mse| {
-                    calibration::decide(calibration, options.threshold, mse).unwrap_or(Decision {
-                        anomaly: false,
-                        percentile: None,
-                    })
-                })
-                .collect(),
-        );
-    }
-    all
 }
 
 /// H2O's names for the per-feature columns (`reconstr_<slot>.SE`) and the reconstruction
-/// columns (`reconstr_<slot>`), as `ae4j predict` and H2O's `anomaly()`/`predict()` write them.
+/// columns (`reconstr_<slot>`), from the core's score table.
 pub fn column_names(model: &Model) -> (Vec<String>, Vec<String>) {
-    let se = model
-        .slot_names()
-        .iter()
-        .map(|s| format!("reconstr_{s}.SE"))
-        .collect();
-    let recon = model
-        .slot_names()
-        .iter()
-        .map(|s| format!("reconstr_{s}"))
-        .collect();
-    (se, recon)
+    (
+        ae4j_core::table::se_columns(model),
+        ae4j_core::table::reconstruction_columns(model),
+    )
 }

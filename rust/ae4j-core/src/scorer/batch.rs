@@ -1,0 +1,187 @@
+//! Many rows at once, over every core: the batch form of the row path.
+
+use rayon::prelude::*;
+
+use crate::calibration::Decision;
+
+use super::input::RowSource;
+use super::row::{RowScorer, Scored};
+use super::{RowFailure, Scorer};
+
+/// Rows scored together by one worker; larger batches are split over the cores.
+const CHUNK: usize = 128;
+
+/// The scores of every row of a batch, in input order, as columns. A failed row has a NaN MSE,
+/// NaN squared errors and reconstruction (when kept), no explanation, and its error.
+///
+/// A new output of the row path (deep features) is one more column here, filled in
+/// [`Scorer::score_batch`] from the same [`Scored`] row.
+#[derive(Debug, Clone, Default)]
+pub struct BatchScores {
+    /// Slots per row of `se` and `recon`.
+    pub slots: usize,
+    pub mse: Vec<f64>,
+    /// `rows × slots` squared errors, when asked for (else empty).
+    pub se: Vec<f64>,
+    /// `rows × slots` reconstruction, when asked for (else empty).
+    pub recon: Vec<f64>,
+    pub errors: Vec<Option<RowFailure>>,
+    /// Each row's decision, when there is a calibration or a threshold (else `None`: no
+    /// decision is invented). A failed row's is the decision on a NaN MSE.
+    pub decisions: Option<Vec<Decision>>,
+    /// Per row when explanations are asked for (else empty).
+    pub explanations: Vec<Vec<(usize, f64)>>,
+}
+
+impl BatchScores {
+    fn with_capacity(scorer: &Scorer<'_>, rows: usize) -> Self {
+        let slots = scorer.model().n_slots();
+        let outputs = scorer.options().outputs;
+        let keep = |flag: bool| if flag { rows * slots } else { 0 };
+        BatchScores {
+            slots,
+            mse: Vec::with_capacity(rows),
+            se: Vec::with_capacity(keep(outputs.per_feature)),
+            recon: Vec::with_capacity(keep(outputs.reconstruction)),
+            errors: Vec::with_capacity(rows),
+            decisions: None,
+            explanations: Vec::new(),
+        }
+    }
+
+    pub fn rows(&self) -> usize {
+        self.mse.len()
+    }
+
+    pub fn failed(&self) -> usize {
+        self.errors.iter().filter(|e| e.is_some()).count()
+    }
+
+    pub fn first_error(&self) -> Option<(usize, &RowFailure)> {
+        self.errors
+            .iter()
+            .enumerate()
+            .find_map(|(i, e)| e.as_ref().map(|e| (i, e)))
+    }
+
+    pub fn se_row(&self, i: usize) -> &[f64] {
+        &self.se[i * self.slots..(i + 1) * self.slots]
+    }
+
+    pub fn recon_row(&self, i: usize) -> &[f64] {
+        &self.recon[i * self.slots..(i + 1) * self.slots]
+    }
+
+    /// Row `i`'s decision, when decisions are made.
+    pub fn decision(&self, i: usize) -> Option<Decision> {
+        self.decisions.as_ref().map(|d| d[i])
+    }
+
+    /// Row `i`'s explanation (empty when not asked for or the row failed).
+    pub fn explanation(&self, i: usize) -> &[(usize, f64)] {
+        self.explanations.get(i).map_or(&[], Vec::as_slice)
+    }
+
+    /// Row `i` as the row path gave it, or its error (outputs not kept are empty).
+    pub fn row(&self, i: usize) -> Result<Scored<'_>, &RowFailure> {
+        if let Some(f) = &self.errors[i] {
+            return Err(f);
+        }
+        Ok(Scored {
+            mse: self.mse[i],
+            squared_errors: self.kept_row(&self.se, i),
+            reconstruction: self.kept_row(&self.recon, i),
+            decision: self.decision(i),
+            explanation: self.explanation(i),
+        })
+    }
+
+    /// Row `i` of a kept `rows × slots` column, or nothing when it is not kept.
+    fn kept_row<'a>(&self, values: &'a [f64], i: usize) -> &'a [f64] {
+        if values.is_empty() {
+            values
+        } else {
+            &values[i * self.slots..(i + 1) * self.slots]
+        }
+    }
+
+    /// Appends one row's outcome, keeping what the options ask for.
+    fn push(&mut self, scorer: &Scorer<'_>, row: Result<Scored<'_>, RowFailure>) {
+        let outputs = scorer.options().outputs;
+        let nan = || std::iter::repeat_n(f64::NAN, self.slots);
+        match row {
+            Ok(s) => {
+                self.mse.push(s.mse);
+                self.errors.push(None);
+                if outputs.per_feature {
+                    self.se.extend_from_slice(s.squared_errors);
+                }
+                if outputs.reconstruction {
+                    self.recon.extend_from_slice(s.reconstruction);
+                }
+                if outputs.explain > 0 {
+                    self.explanations.push(s.explanation.to_vec());
+                }
+            }
+            Err(e) => {
+                self.mse.push(f64::NAN);
+                self.errors.push(Some(e));
+                if outputs.per_feature {
+                    self.se.extend(nan());
+                }
+                if outputs.reconstruction {
+                    self.recon.extend(nan());
+                }
+                if outputs.explain > 0 {
+                    self.explanations.push(Vec::new());
+                }
+            }
+        }
+    }
+
+    fn append(&mut self, part: BatchScores) {
+        self.mse.extend(part.mse);
+        self.se.extend(part.se);
+        self.recon.extend(part.recon);
+        self.errors.extend(part.errors);
+        self.explanations.extend(part.explanations);
+    }
+}
+
+impl Scorer<'_> {
+    /// Converts, scores, decides on and explains every row of `rows`, on every core when there
+    /// are more than a few. CPU-bound: call it off an async runtime for large inputs.
+    pub fn score_batch<S: RowSource>(&self, rows: &S) -> BatchScores {
+        let n = rows.len();
+        let chunks: Vec<(usize, usize)> = (0..n)
+            .step_by(CHUNK)
+            .map(|s| (s, (s + CHUNK).min(n)))
+            .collect();
+        let run = |&(start, end): &(usize, usize)| {
+            let mut part = BatchScores::with_capacity(self, end - start);
+            let mut buffers = RowScorer::new(self.model());
+            for i in start..end {
+                let row = buffers.score(self, |c| rows.convert(i, c));
+                part.push(self, row);
+            }
+            part
+        };
+        let parts: Vec<BatchScores> = if chunks.len() > 1 {
+            chunks.par_iter().map(run).collect()
+        } else {
+            chunks.iter().map(run).collect()
+        };
+        let mut all = BatchScores::with_capacity(self, n);
+        parts.into_iter().for_each(|p| all.append(p));
+        if self.decides() {
+            let decisions = all.mse.iter().map(|&mse| {
+                self.decide(mse).unwrap_or(Decision {
+                    anomaly: false,
+                    percentile: None,
+                })
+            });
+            all.decisions = Some(decisions.collect());
+        }
+        all
+    }
+}
