@@ -76,7 +76,11 @@ fn replay(version: &str, overrides: &[(&str, &str)]) -> Replay {
                     br#"{"msg":"not recorded"}"#.to_vec(),
                 );
                 let (status, ctype, body) = map.get(target).unwrap_or(&not_found);
-                let mut out = format!("HTTP/1.1 {status} X\r\nContent-Type: {ctype}\r\n");
+                // One request per connection, said so: a client that pooled the connection would
+                // otherwise reuse a socket this thread has closed (a reset, seen under load).
+                let mut out = format!(
+                    "HTTP/1.1 {status} X\r\nContent-Type: {ctype}\r\nConnection: close\r\n"
+                );
                 if ctype == "text/csv" {
                     out.push_str("Transfer-Encoding: chunked\r\n\r\n");
                     let mut bytes = out.into_bytes();
