@@ -2,7 +2,7 @@
 //! row is an anomaly and the distribution of the normal rows' MSE (for percentiles).
 
 use ae4j_core::calibration::{self, Calibration, ThresholdRule};
-use ae4j_core::ConvertOptions;
+use ae4j_core::{ConvertOptions, DeepFeatures};
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 
@@ -49,7 +49,7 @@ pub fn run(args: &CalibrateArgs) -> Result<()> {
                     .par_iter()
                     .map_init(
                         || RowScorer::new(&model),
-                        |s, row| s.score(&model, &shape, options, row),
+                        |s, row| s.score(&model, &shape, options, &DeepFeatures::none(), row),
                     )
                     .collect()
             });

@@ -7,7 +7,7 @@ use std::io::{self, Read};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 use ae4j_core::convert::csv_cell;
-use ae4j_core::{Cell, ConvertOptions, Model, RowError, Scratch};
+use ae4j_core::{Cell, ConvertOptions, DeepFeatures, Model, RowError, Scratch};
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -250,6 +250,8 @@ pub struct RowScorer {
     scratch: Scratch,
     pub reconstructed: Vec<f64>,
     pub errors: Vec<f64>,
+    /// The chosen hidden layers' activations (`--deep-features`), empty when none are chosen.
+    pub deep_features: Vec<f64>,
 }
 
 impl RowScorer {
@@ -259,16 +261,18 @@ impl RowScorer {
             scratch: Scratch::new(model),
             reconstructed: vec![0.0; model.n_slots()],
             errors: vec![0.0; model.n_slots()],
+            deep_features: Vec::new(),
         }
     }
 
-    /// Converts and scores one CSV row; the MSE, with the reconstruction and squared errors left
-    /// in `self`.
+    /// Converts and scores one CSV row; the MSE, with the reconstruction, squared errors and
+    /// the deep features of `features` left in `self`.
     pub fn score(
         &mut self,
         model: &Model,
         input: &CsvShape,
         options: ConvertOptions,
+        features: &DeepFeatures,
         row: &InputRow,
     ) -> Result<f64, RowFailure> {
         let fail = |message: String| RowFailure {
@@ -322,14 +326,33 @@ impl RowScorer {
                 }
             }
         }
-        model
-            .score_into(
+        self.score_raw(model, features)
+            .map_err(|e| fail(e.to_string()))
+    }
+
+    /// Scores the converted row, with the deep features of the same forward pass.
+    fn score_raw(
+        &mut self,
+        model: &Model,
+        features: &DeepFeatures,
+    ) -> Result<f64, ae4j_core::ShapeError> {
+        if features.width() == 0 {
+            return model.score_into(
                 &self.raw,
                 &mut self.scratch,
                 &mut self.reconstructed,
                 &mut self.errors,
-            )
-            .map_err(|e| fail(e.to_string()))
+            );
+        }
+        self.deep_features.resize(features.width(), 0.0);
+        model.score_with_features_into(
+            &self.raw,
+            &mut self.scratch,
+            &mut self.reconstructed,
+            &mut self.errors,
+            features,
+            &mut self.deep_features,
+        )
     }
 }
 

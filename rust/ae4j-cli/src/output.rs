@@ -12,6 +12,8 @@ pub struct Layout {
     pub decision: bool,
     /// `top_<i>_column`, `top_<i>_share` for the `explain` columns with the largest error shares.
     pub explain: usize,
+    /// The number of `DF.L<layer>.C<unit>` columns (`--deep-features`), after every other.
+    pub deep_features: usize,
     pub error_column: bool,
 }
 
@@ -23,11 +25,14 @@ pub struct RowOut<'a> {
     pub decision: Option<Decision>,
     /// (input column, share of the row's squared error), largest first.
     pub explanation: &'a [(usize, f64)],
+    /// The chosen hidden layers' activations, side by side (`layout.deep_features` values).
+    pub deep_features: &'a [f64],
 }
 
 /// The score column names, in order: `Reconstruction.MSE`, `anomaly`, `percentile`,
-/// `reconstr_<slot>.SE` per slot, `reconstr_<slot>`, `top_<i>_column`/`top_<i>_share`.
-fn score_columns(model: &Model, layout: Layout) -> Vec<String> {
+/// `reconstr_<slot>.SE` per slot, `reconstr_<slot>`, `top_<i>_column`/`top_<i>_share`, then
+/// the deep features' `deep_columns`.
+fn score_columns(model: &Model, layout: Layout, deep_columns: &[String]) -> Vec<String> {
     let mut cols = vec!["Reconstruction.MSE".to_string()];
     if layout.decision {
         cols.extend(["anomaly".to_string(), "percentile".to_string()]);
@@ -46,13 +51,21 @@ fn score_columns(model: &Model, layout: Layout) -> Vec<String> {
     for i in 1..=layout.explain {
         cols.extend([format!("top_{i}_column"), format!("top_{i}_share")]);
     }
+    cols.extend_from_slice(deep_columns);
     cols
 }
 
 /// The kept input columns, the score columns, then `error` when rows may fail.
-pub fn header(model: &Model, layout: Layout, sep: char, kept: &[String]) -> String {
+pub fn header(
+    model: &Model,
+    layout: Layout,
+    deep_columns: &[String],
+    sep: char,
+    kept: &[String],
+) -> String {
+    debug_assert_eq!(deep_columns.len(), layout.deep_features);
     let mut cols = kept.to_vec();
-    cols.extend(score_columns(model, layout));
+    cols.extend(score_columns(model, layout, deep_columns));
     if layout.error_column {
         cols.push("error".into());
     }
@@ -116,6 +129,10 @@ pub fn push_row(line: &mut String, model: &Model, row: &RowOut, layout: Layout, 
             line.push(sep);
         }
     }
+    for &v in row.deep_features {
+        line.push(sep);
+        push_number(line, v);
+    }
     if layout.error_column {
         line.push(sep);
     }
@@ -124,7 +141,8 @@ pub fn push_row(line: &mut String, model: &Model, row: &RowOut, layout: Layout, 
 
 /// A row that could not be scored: empty score columns, the error in the last column.
 pub fn push_error_row(line: &mut String, model: &Model, message: &str, layout: Layout, sep: char) {
-    for _ in 0..score_columns(model, layout).len() {
+    let columns = score_columns(model, layout, &[]).len() + layout.deep_features;
+    for _ in 0..columns {
         line.push(sep);
     }
     push_field(line, message, sep);

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 use ae4j_core::calibration::{self, Calibration};
-use ae4j_core::{ConvertOptions, Model};
+use ae4j_core::{ConvertOptions, DeepFeatures, Model};
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 
@@ -23,6 +23,7 @@ struct Job<'a> {
     shape: CsvShape<'a>,
     options: ConvertOptions,
     layout: Layout,
+    deep_features: &'a DeepFeatures,
     sep: char,
     kept: &'a [usize],
 }
@@ -34,11 +35,15 @@ pub fn run(args: &PredictArgs) -> Result<()> {
             bail!("--threshold must be a finite number");
         }
     }
+    let deep_features = model
+        .deep_features(&args.deep_features)
+        .map_err(|e| anyhow::anyhow!("--deep-features: {e}"))?;
     let layout = Layout {
         per_feature: args.per_feature,
         reconstruction: args.reconstruction,
         decision: calibration.is_some() || args.threshold.is_some(),
         explain: args.explain,
+        deep_features: deep_features.width(),
         error_column: args.on_error == OnError::Record,
     };
     let pool = rayon::ThreadPoolBuilder::new()
@@ -70,10 +75,17 @@ pub fn run(args: &PredictArgs) -> Result<()> {
             invalid_number_to_na: args.convert_invalid_numbers_to_na,
         },
         layout,
+        deep_features: &deep_features,
         sep: args.separator,
         kept: &kept,
     };
-    let header_line = output::header(&model, layout, args.separator, &args.keep);
+    let header_line = output::header(
+        &model,
+        layout,
+        &deep_features.column_names(),
+        args.separator,
+        &args.keep,
+    );
     let output = AtomicOutput::new(&args.output);
     let progress = input::progress_bar(input.len, args.quiet);
     let result = std::thread::scope(|scope| {
@@ -182,14 +194,14 @@ fn score_chunks(
 
 /// The output lines of `rows`, or the first row's error when errors are not recorded.
 fn format_part(job: &Job, scorer: &mut RowScorer, rows: &[InputRow]) -> Result<Part> {
-    let line_len = 24 * (3 + job.model.n_slots());
+    let line_len = 24 * (3 + job.model.n_slots() + job.layout.deep_features);
     let mut part = Part {
         text: String::with_capacity(rows.len() * line_len),
         scored: 0,
         failed: 0,
     };
     for row in rows {
-        match scorer.score(job.model, &job.shape, job.options, row) {
+        match scorer.score(job.model, &job.shape, job.options, job.deep_features, row) {
             Ok(mse) => {
                 output::push_kept(&mut part.text, &row.record, job.kept, job.sep);
                 push_scores(job, scorer, mse, &mut part.text);
@@ -223,6 +235,7 @@ fn push_scores(job: &Job, scorer: &RowScorer, mse: f64, text: &mut String) {
         reconstruction: &scorer.reconstructed,
         decision: calibration::decide(job.calibration, job.threshold, mse),
         explanation: &explanation,
+        deep_features: &scorer.deep_features,
     };
     output::push_row(text, job.model, &out, job.layout, job.sep);
 }
