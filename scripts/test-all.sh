@@ -1,10 +1,24 @@
 #!/usr/bin/env bash
-# Runs every test of ae4j: the Rust workspace (core, CLI, JNI crate) and the Gradle build
-# (JNI library, Java package, JUnit under -Xcheck:jni, jar, quick start), then the live
-# `ae4j import-h2o` test against H2O 3.46.0.12 (tests/import/run_live.sh). Installs Gradle from
-# Debian's packages when it is missing (the only Gradle this build environment can reach).
-set -euo pipefail
+# Runs every test of ae4j, stage by stage, and ends with a summary table (each stage's result,
+# test counts, skips and time) and the closing line "ae4j: N passed, M failed, K skipped".
+#   lint     cargo fmt --check; cargo clippy --workspace --all-targets -D warnings
+#   rust     cargo test --workspace: core (conformance against genmodel and the H2O server,
+#            exactness floors, numpy decision reference), CLI, service, JNI crate
+#   service  the service's Python tests (tritonclient, OpenAPI/schemathesis, decisions, KServe
+#            manifests), hadolint, a bounded checked load run (scripts/test-service.sh)
+#   java     gradle build: JNI library, JUnit under -Xcheck:jni, jar, quick start
+#   live     `ae4j import-h2o` against a real H2O 3.46.0.12 on 127.0.0.1, genmodel check
+#   fuzz     a bounded libFuzzer run of every target (scripts/fuzz-bounded.sh)
+#   spark    the ae4j-spark jar on local Spark 3.5 (beside Sparkling Water) and 4.0
+# It installs what a fresh machine lacks (a JDK and Gradle from Debian's packages; the stages
+# install their own venvs, Maven, nightly Rust and cargo-fuzz). Under CI=true a stage that cannot
+# get a prerequisite fails, never skips, and so does a test stage that ran no test.
+#   AE4J_STAGES="rust java"   run only these stages (the summary says which were left out)
+set -uo pipefail
 cd "$(dirname "$0")/.."
+ROOT=$PWD
+LOGS="$ROOT/build/test-all"
+rm -rf "$LOGS" && mkdir -p "$LOGS"
 
 need() { command -v "$1" >/dev/null 2>&1; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -15,29 +29,72 @@ if ! need cargo; then
 fi
 if ! need java || ! need javac; then
   echo "ae4j: installing a JDK (openjdk-17-jdk-headless)"
-  as_root apt-get update -qq
-  as_root apt-get install -y -qq openjdk-17-jdk-headless
+  as_root apt-get update -qq && as_root apt-get install -y -qq openjdk-17-jdk-headless || exit 1
 fi
 if ! need gradle; then
   echo "ae4j: installing Gradle from Debian's packages"
-  as_root apt-get update -qq
-  as_root apt-get install -y -qq gradle
+  as_root apt-get update -qq && as_root apt-get install -y -qq gradle || exit 1
 fi
 
-echo "== Rust: cargo test --workspace"
-cargo test --workspace --locked
+ROWS=()
+FAILED_STAGES=0
+# stage [--no-tests] NAME COMMAND...: runs COMMAND, logs it to build/test-all/NAME.log, counts
+# its tests. A test stage (no --no-tests) that ran no test fails.
+stage() {
+  local expect_tests=1
+  if [ "$1" = --no-tests ]; then expect_tests=0; shift; fi
+  local name=$1; shift
+  if [ -n "${AE4J_STAGES:-}" ] && [[ " $AE4J_STAGES " != *" $name "* ]]; then
+    ROWS+=("$name|left out|-|-|-|-")
+    return 0
+  fi
+  local log="$LOGS/$name.log" start
+  start=$(date +%s)
+  echo "== $name: $*"
+  "$@" 2>&1 | tee "$log"
+  local rc=${PIPESTATUS[0]} secs=$(( $(date +%s) - start ))
+  local passed failed skipped
+  read -r passed failed skipped < <(python3 scripts/lib/stage_counts.py "$log" "$start" "$ROOT")
+  local result=ok
+  if [ "$rc" -ne 0 ]; then
+    result="FAILED (exit $rc)"
+  elif [ "$failed" -gt 0 ]; then
+    result="FAILED ($failed failed)"
+  elif [ "$expect_tests" = 1 ] && [ "$passed" -eq 0 ]; then
+    result="FAILED (no test ran)"
+  elif [ "${CI:-}" = true ] && [ "$skipped" -gt 0 ]; then
+    result="FAILED ($skipped skipped under CI=true)"
+  fi
+  [ "$result" = ok ] || FAILED_STAGES=$((FAILED_STAGES + 1))
+  [ "$expect_tests" = 1 ] || { passed=-; }
+  ROWS+=("$name|$result|$passed|$failed|$skipped|${secs} s")
+}
 
-echo "== Service: Python tests (tritonclient, OpenAPI, KServe manifests) and hadolint on the Dockerfile"
-./scripts/test-service.sh
+summary() {
+  local total_p=0 total_f=0 total_s=0 row name result p f s t
+  echo
+  echo "== Summary (logs in build/test-all/)"
+  printf '%-10s %-32s %8s %7s %8s %8s\n' stage result passed failed skipped time
+  for row in "${ROWS[@]}"; do
+    IFS='|' read -r name result p f s t <<<"$row"
+    printf '%-10s %-32s %8s %7s %8s %8s\n' "$name" "$result" "$p" "$f" "$s" "$t"
+    [[ "$p" =~ ^[0-9]+$ ]] && total_p=$((total_p + p))
+    [[ "$f" =~ ^[0-9]+$ ]] && total_f=$((total_f + f))
+    # A stage that failed without a failed test (a build error, a missing prerequisite) counts as one.
+    [[ "$result" == FAILED* && "$f" == 0 ]] && total_f=$((total_f + 1))
+    [[ "$s" =~ ^[0-9]+$ ]] && total_s=$((total_s + s))
+  done
+  echo "stages failed: $FAILED_STAGES"
+  echo "ae4j: $total_p passed, $total_f failed, $total_s skipped"
+}
 
-echo "== Java: gradle build (JNI library, JUnit with -Xcheck:jni, jar, quick start)"
-gradle build --console=plain --no-daemon
+stage --no-tests lint bash -c 'cargo fmt --all -- --check && cargo clippy --workspace --all-targets --locked -- -D warnings'
+stage rust cargo test --workspace --locked
+stage service ./scripts/test-service.sh
+stage java gradle cleanTest build --console=plain --no-daemon
+stage live bash tests/import/run_live.sh
+stage fuzz ./scripts/fuzz-bounded.sh
+stage spark tests/spark/run.sh
 
-echo "== Live: ae4j import-h2o against a real H2O 3.46.0.12 on 127.0.0.1 (tests/import/run_live.sh)"
-bash tests/import/run_live.sh
-
-echo "== Fuzz: a bounded libFuzzer run of every target in fuzz/ (about a minute each; AE4J_FUZZ=0 skips)"
-./scripts/fuzz-bounded.sh
-
-echo "== Spark: the ae4j-spark jar on a real local Spark 3.5 (side by side with Sparkling Water) and 4.0 (tests/spark/run.sh)"
-tests/spark/run.sh
+summary
+[ "$FAILED_STAGES" -eq 0 ]

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Live test of `ae4j import-h2o` against a real H2O 3.46.0.12 (run by run_live.sh).
 
-  .venv/bin/python live.py <ae4j binary> <work dir> [<genmodel lib dir>]
+  .venv/bin/python live.py <ae4j binary> <work dir> <genmodel lib dir>
 
 Starts the wheel's h2o.jar on 127.0.0.1, uploads the synthetic frame (categoricals with NAs,
 numerics with NAs), trains the autoencoders of h2o_live.AUTOENCODERS with
@@ -9,9 +9,9 @@ export_weights_and_biases=True (standardize on and off, dropout), and for each:
   1. confirms that H2O refuses the MOJO export (HTTP 412);
   2. runs `ae4j import-h2o`, then `ae4j predict` on the training frame;
   3. requires every row's MSE to match the server's own anomaly() within 1e-9 relative;
-  4. with a genmodel lib dir: scores the imported zip with h2o-genmodel 3.46.0.7's PredictCsv and
+  4. scores the imported zip with h2o-genmodel 3.46.0.7's PredictCsv and
      requires its reconstruction to match ae4j's (1e-9 relative).
-Exits non-zero on any failure.
+Prints "N passed, M failed" (models); exits non-zero on any failure.
 """
 import csv
 import json
@@ -39,7 +39,9 @@ def read_csv(path):
 
 def main():
     ae4j, work = Path(sys.argv[1]), Path(sys.argv[2])
-    genmodel_lib = Path(sys.argv[3]) if len(sys.argv) > 3 and sys.argv[3] else None
+    if len(sys.argv) < 4 or not sys.argv[3]:
+        sys.exit("usage: live.py AE4J WORK GENMODEL_LIB (the genmodel check is part of the test)")
+    genmodel_lib = Path(sys.argv[3])
     work.mkdir(parents=True, exist_ok=True)
     jar = Path(h2o.__file__).parent / "backend" / "bin" / "h2o.jar"
     t0 = time.time()
@@ -112,6 +114,8 @@ def main():
         L.stop(proc)
     (work / "summary.json").write_text(json.dumps({"results": summary, "failures": failures}, indent=1))
     print(f"live import test: {time.time() - t0:.0f} s")
+    failed = {f.split(":", 1)[0] for f in failures}
+    print(f"{len(L.AUTOENCODERS) - len(failed & set(L.AUTOENCODERS))} passed, {len(failed)} failed")
     if failures:
         print("FAILED:\n  " + "\n  ".join(failures))
         sys.exit(1)

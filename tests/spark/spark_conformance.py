@@ -558,8 +558,11 @@ compare_decisions("persisted and loaded calibrated synth_tanh (threshold)", lm, 
 try:
     pm.write().save(persist)
     check(False, "persistence: save over an existing path without overwrite is accepted")
-except Exception:
-    check(True, "")
+except Exception as e:  # py4j error carrying Spark's MLWriter IOException
+    msg = str(e)
+    check("already exists" in msg and "overwrite" in msg,
+          "persistence: save over an existing path fails with Spark's 'already exists' error: " + msg[:300])
+check(AutoEncoderMOJOModel.load(persist).uid == pm.uid, "persistence: a refused save leaves the saved model loadable")
 sidecar_persist = os.path.join(args.work, "persisted_pojo")
 AutoEncoderMOJOModel.createFromMojo(pojo_copy).setWithMSECol(True).setExplain(2).setConvertUnknownCategoricalLevelsToNa(True) \
     .setConvertInvalidNumbersToNa(True).write().overwrite().save(sidecar_persist)

@@ -63,6 +63,14 @@ pub enum ThresholdRule {
     Fixed(f64),
 }
 
+/// `a <= b` as numbers: false when either is NaN (a NaN in a distribution is an error).
+fn is_sorted_pair(a: f64, b: f64) -> bool {
+    matches!(
+        a.partial_cmp(&b),
+        Some(std::cmp::Ordering::Less | std::cmp::Ordering::Equal)
+    )
+}
+
 /// `numpy.quantile(values, q)` with the default linear interpolation, on sorted values.
 pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
     if sorted.is_empty() {
@@ -171,7 +179,12 @@ impl Calibration {
                 ),
             });
         }
-        if self.distribution.len() < 2 || self.distribution.windows(2).any(|w| !(w[0] <= w[1])) {
+        if self.distribution.len() < 2
+            || self
+                .distribution
+                .windows(2)
+                .any(|w| !is_sorted_pair(w[0], w[1]))
+        {
             return Err(ModelError::Inconsistent {
                 path: origin.to_string(),
                 reason: "the calibration's MSE distribution is not a sorted list of numbers".into(),

@@ -2,8 +2,13 @@
 //! reconstruction, original and MSE (or its exception), and the H2O server's MSE, per-feature
 //! squared errors and reconstruction. The fixtures come from H2O 3.46.0.7 (tests/fixtures).
 
+use std::collections::BTreeMap;
+
 use ae4j_core::{Cell, Model, RowError};
-use ae4j_fixtures::{doubles, load_cases, options, Case, Outcome, Row, Tally, OPTION_KEYS};
+use ae4j_fixtures::{
+    doubles, load_cases, load_exactness_floors, options, Case, ExactnessFloor, Outcome, Row, Tally,
+    OPTION_KEYS,
+};
 
 fn convert(model: &Model, row: &Row, key: &str) -> Result<Vec<f64>, RowError> {
     let inputs = row.inputs();
@@ -131,6 +136,7 @@ fn every_fixture_row_matches_h2o() {
         "expected at least 6 fixture models, found {}",
         cases.len()
     );
+    let floors = load_exactness_floors();
     let mut total = Tally::default();
     for case in &cases {
         let mut tally = Tally::default();
@@ -142,11 +148,43 @@ fn every_fixture_row_matches_h2o() {
             tally.summary()
         );
         tally.assert_ok(&case.name);
+        assert_floor(&floors, &case.name, &tally);
         total.compared += tally.compared;
         total.identical += tally.identical;
         total.worst_rel = total.worst_rel.max(tally.worst_rel);
     }
     eprintln!("all fixtures: {}", total.summary());
+    assert_floor(&floors, "all", &total);
+    assert_eq!(
+        floors.len(),
+        cases.len() + 1,
+        "exactness.json: one floor per model, and `all`"
+    );
+}
+
+/// Exactness as a regression floor: within tolerance is not enough, the share of bit-identical
+/// values and the worst gap the README states must hold too (tests/fixtures/exactness.json).
+fn assert_floor(floors: &BTreeMap<String, ExactnessFloor>, name: &str, tally: &Tally) {
+    let floor = floors
+        .get(name)
+        .unwrap_or_else(|| panic!("tests/fixtures/exactness.json has no floor for {name}"));
+    assert_eq!(
+        tally.compared, floor.compared,
+        "{name}: the suite compared {} values, exactness.json says {}: update the floor",
+        tally.compared, floor.compared
+    );
+    assert!(
+        tally.identical >= floor.min_identical,
+        "{name}: {} bit-identical values, below the floor of {}",
+        tally.identical,
+        floor.min_identical
+    );
+    assert!(
+        tally.worst_rel <= floor.max_relative_gap,
+        "{name}: worst relative gap {:e}, above the floor of {:e}",
+        tally.worst_rel,
+        floor.max_relative_gap
+    );
 }
 
 #[test]

@@ -10,6 +10,11 @@ use serde::de::{self, Deserializer};
 use serde::Deserialize;
 use serde_json::Value;
 
+mod reference;
+pub use reference::{
+    load_decision_reference, load_exactness_floors, DecisionReference, ExactnessFloor, ReferenceRow,
+};
+
 /// Relative tolerance against genmodel and the H2O server.
 pub const REL_TOL: f64 = 1e-9;
 /// Absolute tolerance for values near zero (squared errors of tiny differences).

@@ -243,7 +243,7 @@ mod tests {
         }
         let mut xs = inputs();
         xs.extend([f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -f64::NAN]);
-        while xs.len() % 4 != 0 {
+        while !xs.len().is_multiple_of(4) {
             xs.push(0.5);
         }
         for chunk in xs.chunks_exact(4) {

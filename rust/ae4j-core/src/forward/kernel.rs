@@ -230,6 +230,8 @@ mod avx2 {
         // s_lo = ((p0+p1)+p2)+p3 and s_hi = ((p4+p5)+p6)+p7, built as each p_k is finished.
         let mut s_lo = [[zero; G]; J];
         let mut s_hi = [[zero; G]; J];
+        // Indexed loops on purpose: jj and g index three arrays at once, as in the sums above.
+        #[allow(clippy::needless_range_loop)]
         for k in 0..8 {
             let mut acc = [[zero; G]; J];
             for b in 0..blocks {
