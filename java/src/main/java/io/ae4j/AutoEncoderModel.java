@@ -634,6 +634,55 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
     }
   }
 
+  /** The number of hidden layers: deep features come from layers 0 to this minus 1. */
+  public int getHiddenLayerCount() {
+    return layerSizes.length - 2;
+  }
+
+  /**
+   * The number of units of hidden layer {@code layer} (0-based, as H2O's
+   * {@code deep_features_hidden_layer}).
+   *
+   * @throws IllegalArgumentException the model has no such layer (the message names the range)
+   */
+  public int getHiddenLayerSize(int layer) {
+    int hidden = getHiddenLayerCount();
+    if (layer < 0 || layer >= hidden) {
+      throw new IllegalArgumentException("hidden layer " + layer + " does not exist: the hidden"
+          + " layer (index) to extract must be between 0 and " + (hidden - 1));
+    }
+    return layerSizes[layer + 1];
+  }
+
+  /**
+   * H2O's deep features of raw rows (see the class comment), in one native call: the
+   * activations of hidden layer {@code layer}, row i's {@link #getHiddenLayerSize(int)} values
+   * at {@code i * getHiddenLayerSize(layer)}. The network runs no deeper than that layer.
+   *
+   * @param rows the rows one after another: {@code n * nfeatures()} values for n rows
+   * @throws IllegalArgumentException a null array, a wrong length, or a layer the model lacks
+   */
+  public double[] deepFeatures(double[] rows, int layer) {
+    if (rows == null) {
+      throw new IllegalArgumentException("rows must not be null");
+    }
+    handle.ensureOpen();
+    int units = getHiddenLayerSize(layer);
+    if (nFeatures == 0 || rows.length % nFeatures != 0) {
+      throw new IllegalArgumentException("rows: length " + rows.length
+          + " is not a multiple of the model's " + nFeatures + " input columns");
+    }
+    int n = rows.length / nFeatures;
+    double[] out = new double[n * units];
+    long p = handle.acquire();
+    try {
+      Native.deepFeatures(p, rows, n, layer, out);
+    } finally {
+      handle.release();
+    }
+    return out;
+  }
+
   private static void checkArray(double[] a, String what, long length, boolean exact) {
     if (a == null) {
       throw new IllegalArgumentException(what + " must not be null");
@@ -783,14 +832,34 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
    */
   AutoEncoderModelPrediction predict(Map<String, ?> row, boolean unknownToNa, boolean invalidToNa,
       double threshold, int explain) throws PredictException {
+    return predict(row, unknownToNa, invalidToNa, threshold, explain, -1);
+  }
+
+  /**
+   * {@link #predict(Map, boolean, boolean, double, int)} with the deep features of hidden layer
+   * {@code deepLayer} (-1: none) from the same native call.
+   */
+  AutoEncoderModelPrediction predict(Map<String, ?> row, boolean unknownToNa, boolean invalidToNa,
+      double threshold, int explain, int deepLayer) throws PredictException {
     double[] raw = new double[nFeatures];
     fillRaw(row, raw, 0, unknownToNa, invalidToNa);
     double[] reconstructed = new double[nSlots];
     double[] squaredErrors = new double[nSlots];
     double mse;
     double[] decision = null;
+    double[] deep = null;
     int k = Math.min(explain, nFeatures);
-    if (decides(threshold, k)) {
+    if (deepLayer >= 0) {
+      deep = new double[getHiddenLayerSize(deepLayer)];
+      decision = decides(threshold, k) ? new double[2 + 2 * k] : null;
+      long p = handle.acquire();
+      try {
+        mse = Native.scoreDeep(p, raw, reconstructed, squaredErrors, deepLayer, deep, threshold, k,
+            decision);
+      } finally {
+        handle.release();
+      }
+    } else if (decides(threshold, k)) {
       decision = new double[2 + 2 * k];
       long p = handle.acquire();
       try {
@@ -807,6 +876,7 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
     if (decision != null) {
       applyDecision(out, decision, 0, k);
     }
+    out.deepFeatures = deep;
     return out;
   }
 
@@ -815,10 +885,20 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
     return predictBatch(rows, unknownToNa, invalidToNa, Double.NaN, 0);
   }
 
-  /** Many rows in one scoring call and, when decisions apply, one decision call. */
   AutoEncoderModelPrediction[] predictBatch(java.util.List<? extends Map<String, ?>> rows,
       boolean unknownToNa, boolean invalidToNa, double threshold, int explain) throws PredictException {
+    return predictBatch(rows, unknownToNa, invalidToNa, threshold, explain, -1);
+  }
+
+  /**
+   * Many rows in one scoring call (with the deep features of hidden layer {@code deepLayer},
+   * -1 for none) and, when decisions apply, one decision call.
+   */
+  AutoEncoderModelPrediction[] predictBatch(java.util.List<? extends Map<String, ?>> rows,
+      boolean unknownToNa, boolean invalidToNa, double threshold, int explain, int deepLayer)
+      throws PredictException {
     handle.ensureOpen();
+    int units = deepLayer >= 0 ? getHiddenLayerSize(deepLayer) : 0;
     int n = rows.size();
     double[] raw = new double[n * nFeatures];
     int r = 0;
@@ -836,7 +916,15 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
     double[] rec = new double[n * nSlots];
     double[] se = new double[n * nSlots];
     double[] mse = new double[n];
-    if (n > 0) {
+    double[] deep = deepLayer >= 0 ? new double[n * units] : null;
+    if (n > 0 && deep != null) {
+      long p = handle.acquire();
+      try {
+        Native.scoreBatchDeep(p, raw, n, rec, se, mse, deepLayer, deep);
+      } finally {
+        handle.release();
+      }
+    } else if (n > 0) {
       scoreBatch(raw, rec, se, mse);
     }
     int k = Math.min(explain, nFeatures);
@@ -859,6 +947,9 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
           Arrays.copyOfRange(se, i * nSlots, (i + 1) * nSlots), mse[i]);
       if (decisions != null) {
         applyDecision(out[i], decisions, i * stride, k);
+      }
+      if (deep != null) {
+        out[i].deepFeatures = Arrays.copyOfRange(deep, i * units, (i + 1) * units);
       }
     }
     return out;

@@ -33,6 +33,9 @@ import java.util.List;
  * or with {@link Config#setThreshold(double)}, each result carries {@code anomaly} and
  * {@code percentile}; with {@link Config#setExplain(int)}, the top columns behind its error.
  * They are computed natively in the same call as the score (one more call per batch).
+ *
+ * <p>Deep features (ae4j): with {@link Config#setDeepFeaturesLayer(int)}, each result also
+ * carries the activations of that hidden layer ({@code deepFeatures}), from the same call.
  */
 public class EasyPredictModelWrapper implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -44,6 +47,8 @@ public class EasyPredictModelWrapper implements Serializable {
   /** The run-time threshold, null when not set (also in a stream written before it existed). */
   private final Double threshold;
   private final int explain;
+  /** The hidden layer whose activations each prediction carries; null: none. */
+  private final Integer deepFeaturesLayer;
 
   /** genmodel's configuration object; setters return {@code this}. */
   public static class Config implements Serializable {
@@ -54,6 +59,7 @@ public class EasyPredictModelWrapper implements Serializable {
     private boolean useExtendedOutput;
     private Double threshold;
     private int explain;
+    private Integer deepFeaturesLayer;
 
     public Config setModel(AutoEncoderModel value) {
       model = value;
@@ -145,6 +151,23 @@ public class EasyPredictModelWrapper implements Serializable {
     public int getExplain() {
       return explain;
     }
+
+    /**
+     * ae4j: each prediction also carries H2O's deep features, the activations of hidden layer
+     * {@code layer} (0-based, as H2O's {@code deep_features_hidden_layer}), in
+     * {@code AutoEncoderModelPrediction.deepFeatures}, single rows and batches alike, from the
+     * same native call as the scores. Not set by default. The layer is checked against the model
+     * when the wrapper is made.
+     */
+    public Config setDeepFeaturesLayer(int layer) {
+      deepFeaturesLayer = Integer.valueOf(layer);
+      return this;
+    }
+
+    /** The hidden layer of {@link #setDeepFeaturesLayer(int)}, or null when not set. */
+    public Integer getDeepFeaturesLayer() {
+      return deepFeaturesLayer;
+    }
   }
 
   /** Wraps a model with the default configuration (unknown levels and invalid numbers throw). */
@@ -187,6 +210,19 @@ public class EasyPredictModelWrapper implements Serializable {
     this.convertInvalidNumbersToNa = config.getConvertInvalidNumbersToNa();
     this.threshold = config.getThreshold();
     this.explain = config.getExplain();
+    this.deepFeaturesLayer = config.getDeepFeaturesLayer();
+    if (deepFeaturesLayer != null) {
+      m.getHiddenLayerSize(deepFeaturesLayer); // a layer the model lacks fails here, naming the range
+    }
+  }
+
+  /** The hidden layer of {@link Config#setDeepFeaturesLayer(int)}, or null when not set. */
+  public Integer getDeepFeaturesLayer() {
+    return deepFeaturesLayer;
+  }
+
+  private int deepLayer() {
+    return deepFeaturesLayer == null ? -1 : deepFeaturesLayer;
   }
 
   public boolean getConvertUnknownCategoricalLevelsToNa() {
@@ -223,7 +259,7 @@ public class EasyPredictModelWrapper implements Serializable {
       throw new IllegalArgumentException("data must not be null");
     }
     return m.predict(data, convertUnknownCategoricalLevelsToNa, convertInvalidNumbersToNa,
-        threshold == null ? Double.NaN : threshold, explain);
+        threshold == null ? Double.NaN : threshold, explain, deepLayer());
   }
 
   /** genmodel's generic {@code predict}: for an autoencoder, {@link #predictAutoEncoder(RowData)}. */
@@ -241,6 +277,6 @@ public class EasyPredictModelWrapper implements Serializable {
       throw new IllegalArgumentException("rows must not be null");
     }
     return m.predictBatch(rows, convertUnknownCategoricalLevelsToNa, convertInvalidNumbersToNa,
-        threshold == null ? Double.NaN : threshold, explain);
+        threshold == null ? Double.NaN : threshold, explain, deepLayer());
   }
 }
