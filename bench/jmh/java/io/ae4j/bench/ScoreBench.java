@@ -121,7 +121,7 @@ public class ScoreBench {
     }
     rawFlat = new double[ROWS * names.length];
     for (int k = 0; k < ROWS; k++) System.arraycopy(raw[k], 0, rawFlat, k * names.length, names.length);
-    int ns = m.getPredsSize();
+    int ns = m.getNumSlots();
     preds = new double[Math.max(genModel.getPredsSize(), ns)];
     rec = new double[ns];
     se = new double[ns];

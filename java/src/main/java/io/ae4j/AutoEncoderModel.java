@@ -149,6 +149,7 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
         levelIndex[i] = levels;
       }
     }
+    initGenModelFields(); // genmodel's public fields (the block at the end of the class)
   }
 
   // ------------------------------------------------------------------------------- loading
@@ -307,6 +308,7 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
     PojoReflection.Spec spec = PojoReflection.read(genModel);
     AutoEncoderModel model = new AutoEncoderModel(new Opened(spec.open(), null, spec),
         "POJO class " + spec.className);
+    model.pojoUuid = GenModelView.uuidOfInstance(genModel); // genmodel's getUUID() of the POJO
     spec.activation = model.activation; // serialized with the arrays: no probing when read back
     spec.probeRows = null;
     spec.probeOutputs = null;
@@ -452,8 +454,12 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
     return nCats;
   }
 
-  /** The number of expanded slots: the length of the reconstruction and the error arrays. */
-  public int getPredsSize() {
+  /**
+   * The number of expanded slots: the length of the reconstruction and the error arrays (what
+   * genmodel calls {@code getPredsSize(ModelCategory.AutoEncoder)}; genmodel's
+   * {@code getPredsSize()} of a MOJO is 2, see {@link #getPredsSize()}).
+   */
+  public int getNumSlots() {
     handle.ensureOpen();
     return nSlots;
   }
@@ -544,9 +550,9 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
    *
    * @param raw the row, exactly {@link #nfeatures()} long
    * @param reconstructedOut receives the reconstruction, numerics de-normalized; at least
-   *     {@link #getPredsSize()} long
+   *     {@link #getNumSlots()} long
    * @param squaredErrorsOut receives the per-slot squared error in normalized space; at least
-   *     {@link #getPredsSize()} long
+   *     {@link #getNumSlots()} long
    * @return the MSE (mean of the squared errors; finite for missing values)
    * @throws IllegalArgumentException a null array, or a wrong length
    * @throws IllegalStateException the model is closed
@@ -567,9 +573,9 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
    * Scores many raw rows in one native call.
    *
    * @param rows the rows one after another: {@code n * nfeatures()} values for n rows
-   * @param reconstructedOut at least {@code n * getPredsSize()} long: row i's reconstruction at
-   *     {@code i * getPredsSize()}
-   * @param squaredErrorsOut at least {@code n * getPredsSize()} long, laid out the same way
+   * @param reconstructedOut at least {@code n * getNumSlots()} long: row i's reconstruction at
+   *     {@code i * getNumSlots()}
+   * @param squaredErrorsOut at least {@code n * getNumSlots()} long, laid out the same way
    * @param mseOut at least n long: row i's MSE
    * @return n, the number of rows scored
    * @throws IllegalArgumentException a null array, a wrong length
@@ -994,7 +1000,8 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
     for (int c = 0; c < nCats; c++) {
       String[] levels = domains[c];
       int start = catOffsets[c];
-      HashMap<String, Double> m = new HashMap<String, Double>((levels.length + 1) * 4 / 3 + 1);
+      // genmodel's map: new HashMap<>(levels + 1), grown as it fills (the same iteration order)
+      HashMap<String, Double> m = new HashMap<String, Double>(RowData.tableSize(levels.length + 1, levels.length + 1));
       for (int j = 0; j < levels.length; j++) {
         m.put(levels[j], reconstructed[start + j]);
       }
@@ -1006,5 +1013,256 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
       rd.put(names[k], reconstructed[first + k - nCats]);
     }
     return rd;
+  }
+
+  // ----------------------------------------------------------------------------------------
+  // genmodel's GenModel surface, answering as genmodel answers for a deep-learning autoencoder
+  // (a DeeplearningMojoModel for a MOJO, the generated GenModel subclass for a POJO), so that
+  // code written against hex.genmodel compiles and runs with only its imports changed.
+  // ----------------------------------------------------------------------------------------
+
+  /** genmodel's {@code GenModel._names}: the input column names (a copy; changing it changes nothing). */
+  public transient String[] _names;
+  /** genmodel's {@code GenModel._domains}: the levels of each column, null for a numeric (a copy). */
+  public transient String[][] _domains;
+  /** genmodel's {@code GenModel._responseColumn}: null, an autoencoder has no response. */
+  public transient String _responseColumn;
+  /** genmodel's {@code GenModel._offsetColumn}: null. */
+  public transient String _offsetColumn;
+  /** genmodel's {@code GenModel._foldColumn}: null. */
+  public transient String _foldColumn;
+  /** genmodel's {@code GenModel._treatmentColumn}: null. */
+  public transient String _treatmentColumn;
+
+  /** A compiled POJO's {@code getUUID()}, read by {@link #fromPojo}; null otherwise. */
+  transient String pojoUuid;
+  private transient volatile GenModelView genModelView;
+
+  private void initGenModelFields() {
+    _names = names.clone();
+    _domains = new String[nFeatures][];
+    for (int i = 0; i < nFeatures; i++) {
+      _domains[i] = domains[i] == null ? null : domains[i].clone();
+    }
+  }
+
+  /** The MOJO/POJO answers, read from the model file once, on first use. */
+  GenModelView genModelView() {
+    handle.ensureOpen();
+    GenModelView v = genModelView;
+    if (v == null) {
+      v = GenModelView.of(format, mojoBytes, source, pojoUuid);
+      genModelView = v;
+    }
+    return v;
+  }
+
+  /** Always {@link ModelCategory#AutoEncoder}. */
+  public ModelCategory getModelCategory() {
+    handle.ensureOpen();
+    return ModelCategory.AutoEncoder;
+  }
+
+  /** genmodel's: the set of the model's one category, {@code [AutoEncoder]}. */
+  public java.util.EnumSet<ModelCategory> getModelCategories() {
+    return java.util.EnumSet.of(getModelCategory());
+  }
+
+  /** The MOJO's {@code uuid} (genmodel's {@code getUUID()}), or the POJO's; null if the file does not say. */
+  public String getUUID() {
+    handle.ensureOpen();
+    return genModelView().uuid;
+  }
+
+  /** False: an autoencoder is unsupervised. */
+  public boolean isSupervised() {
+    handle.ensureOpen();
+    return false;
+  }
+
+  /** True. */
+  public boolean isAutoEncoder() {
+    handle.ensureOpen();
+    return true;
+  }
+
+  /** False. */
+  public boolean isClassifier() {
+    handle.ensureOpen();
+    return false;
+  }
+
+  /** False: no offset column. */
+  public boolean requiresOffset() {
+    handle.ensureOpen();
+    return false;
+  }
+
+  /** genmodel's: the MOJO's {@code n_classes} (1 for an autoencoder); a POJO says the slot count. */
+  public int nclasses() {
+    GenModelView v = genModelView();
+    return v.pojo ? getNumSlots() : v.ini.getInt("n_classes", 1);
+  }
+
+  /** The number of categorical input columns, like genmodel's. */
+  public int nCatFeatures() {
+    return getNumCategoricals();
+  }
+
+  /** The input column names (genmodel's {@code features()}). */
+  public String[] features() {
+    return getNames();
+  }
+
+  /** genmodel's: one null domain per output slot (the reconstruction is numeric). */
+  public String[][] getOutputDomains() {
+    return new String[getNumSlots()][];
+  }
+
+  /** 0: no original columns (genmodel's answer without an external categorical encoding). */
+  public int getOrigNumCols() {
+    handle.ensureOpen();
+    return 0;
+  }
+
+  /** null, as genmodel. */
+  public String[] getOrigNames() {
+    handle.ensureOpen();
+    return null;
+  }
+
+  /** null, as genmodel. */
+  public String[][] getOrigDomainValues() {
+    handle.ensureOpen();
+    return null;
+  }
+
+  /** genmodel's: an empty array for a MOJO, null for a POJO. */
+  public double[] getOrigProjectionArray() {
+    return genModelView().pojo ? null : new double[0];
+  }
+
+  /** @throws UnsupportedOperationException always, with genmodel's message: an autoencoder has no response */
+  public String getResponseName() {
+    handle.ensureOpen();
+    throw new UnsupportedOperationException("Cannot provide response index for unsupervised models.");
+  }
+
+  /** @throws UnsupportedOperationException always, with genmodel's message */
+  public int getResponseIdx() {
+    handle.ensureOpen();
+    throw new UnsupportedOperationException("Cannot provide response index for unsupervised models.");
+  }
+
+  /** @throws UnsupportedOperationException always, with genmodel's message */
+  public int getNumResponseClasses() {
+    handle.ensureOpen();
+    throw new UnsupportedOperationException("Cannot provide number of response classes for non-classifiers.");
+  }
+
+  /** null: no offset column. */
+  public String getOffsetName() {
+    handle.ensureOpen();
+    return _offsetColumn;
+  }
+
+  /** The number of levels of column {@code i}, -1 for a numeric (genmodel's {@code getNumClasses(int)}). */
+  public int getNumClasses(int i) {
+    handle.ensureOpen();
+    return domains[i] == null ? -1 : domains[i].length;
+  }
+
+  /** {@link CategoricalEncoding#AUTO}, as a deep-learning MOJO says. */
+  public CategoricalEncoding getCategoricalEncoding() {
+    handle.ensureOpen();
+    return CategoricalEncoding.AUTO;
+  }
+
+  /**
+   * genmodel's {@code mapEnum}: the index of {@code level} (exact match) in column {@code i}'s
+   * domain, -1 when absent or the column is numeric.
+   *
+   * @throws NullPointerException a null level of a categorical column, as genmodel
+   */
+  public int mapEnum(int i, String level) {
+    handle.ensureOpen();
+    String[] domain = domains[i];
+    if (domain != null) {
+      for (int j = 0; j < domain.length; j++) {
+        if (level.equals(domain[j])) {
+          return j;
+        }
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * genmodel's {@code getPredsSize()}: <b>2</b> for a MOJO (genmodel's default for a
+   * non-classifier), the slot count for a POJO (H2O's POJO overrides it). The length of the
+   * reconstruction is {@link #getNumSlots()}.
+   */
+  public int getPredsSize() {
+    return genModelView().pojo ? getNumSlots() : 2;
+  }
+
+  /**
+   * genmodel's {@code getPredsSize(category)}: for a MOJO the slot count for
+   * {@link ModelCategory#AutoEncoder} and 2 for any other; for a POJO
+   * {@link #nclasses()} for {@link ModelCategory#DimReduction} and the slot count for any other.
+   */
+  public int getPredsSize(ModelCategory category) {
+    if (genModelView().pojo) {
+      return category == ModelCategory.DimReduction ? nclasses() : getNumSlots();
+    }
+    return category == ModelCategory.AutoEncoder ? getNumSlots() : 2;
+  }
+
+  /** genmodel's {@code getHeader()}: null for a MOJO; for a POJO the output names joined by commas. */
+  public String getHeader() {
+    if (!genModelView().pojo) {
+      return null;
+    }
+    StringBuilder b = new StringBuilder();
+    for (String n : getOutputNames()) {
+      b.append(b.length() == 0 ? "" : ",").append(n);
+    }
+    return b.toString();
+  }
+
+  /**
+   * genmodel's {@code score0(row, preds)}: writes the reconstruction (numerics de-normalized)
+   * into {@code preds} and returns it.
+   *
+   * @throws ArrayIndexOutOfBoundsException {@code preds} is shorter than {@link #getNumSlots()},
+   *     as genmodel (which writes past its end)
+   */
+  public double[] score0(double[] row, double[] preds) {
+    if (preds != null && preds.length < getNumSlots()) {
+      throw new ArrayIndexOutOfBoundsException("Index " + preds.length + " out of bounds for length " + preds.length);
+    }
+    double[] rec = preds != null && preds.length == nSlots ? preds : new double[nSlots];
+    score(row, rec, new double[nSlots]);
+    if (rec != preds) {
+      System.arraycopy(rec, 0, preds, 0, nSlots);
+    }
+    return preds;
+  }
+
+  /** genmodel's {@code score0(row, offset, preds)}: the offset is ignored, as a deep-learning autoencoder ignores it. */
+  public double[] score0(double[] row, double offset, double[] preds) {
+    return score0(row, preds);
+  }
+
+  /** False: no class probabilities to calibrate. */
+  public boolean calibrateClassProbabilities(double[] preds) {
+    handle.ensureOpen();
+    return false;
+  }
+
+  /** This model: it is thread-safe. */
+  public AutoEncoderModel internal_threadSafeInstance() {
+    handle.ensureOpen();
+    return this;
   }
 }

@@ -1,10 +1,26 @@
 package io.ae4j;
 
 import io.ae4j.exception.PredictException;
+import io.ae4j.exception.PredictUnknownCategoricalLevelException;
+import io.ae4j.prediction.AbstractPrediction;
+import io.ae4j.prediction.AnomalyDetectionPrediction;
 import io.ae4j.prediction.AutoEncoderModelPrediction;
+import io.ae4j.prediction.BinomialModelPrediction;
+import io.ae4j.prediction.ClusteringModelPrediction;
+import io.ae4j.prediction.CoxPHModelPrediction;
+import io.ae4j.prediction.DimReductionModelPrediction;
+import io.ae4j.prediction.KLimeModelPrediction;
+import io.ae4j.prediction.MultinomialModelPrediction;
+import io.ae4j.prediction.OrdinalModelPrediction;
+import io.ae4j.prediction.RegressionModelPrediction;
+import io.ae4j.prediction.SortedClassProbability;
+import io.ae4j.prediction.TargetEncoderPrediction;
+import io.ae4j.prediction.UpliftBinomialModelPrediction;
+import io.ae4j.prediction.Word2VecPrediction;
 
 import java.io.Serializable;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The drop-in for h2o-genmodel's {@code hex.genmodel.easy.EasyPredictModelWrapper}, for
@@ -67,14 +83,15 @@ public class EasyPredictModelWrapper implements Serializable {
     }
 
     /**
-     * genmodel's {@code setModel(GenModel)}: an {@link AutoEncoderModel}, or a compiled H2O
-     * deep-learning autoencoder POJO instance, read once with
-     * {@link AutoEncoderModel#fromPojo(Object)}.
+     * genmodel's {@code setModel(GenModel)}: an {@link AutoEncoderModel}, a compiled H2O
+     * deep-learning autoencoder POJO instance (read once with
+     * {@link AutoEncoderModel#fromPojo(Object)}), or genmodel's own loaded deep-learning MOJO
+     * ({@code hex.genmodel.MojoModel.load(...)}, read once by reflection and scored by ae4j).
      *
      * @throws IllegalArgumentException not such a POJO (the message says what it is)
      */
     public Config setModel(Object value) {
-      model = value == null ? null : AutoEncoderModel.fromPojo(value);
+      model = value == null ? null : fromGenmodelObject(value);
       return this;
     }
 
@@ -168,6 +185,102 @@ public class EasyPredictModelWrapper implements Serializable {
     public Integer getDeepFeaturesLayer() {
       return deepFeaturesLayer;
     }
+
+    // ---- genmodel's other Config options, as genmodel treats them for an autoencoder ----
+
+    private ErrorConsumer errorConsumer;
+    private boolean useExternalEncoding;
+
+    /** genmodel's: called on unknown levels and values read as missing (see {@link ErrorConsumer}). */
+    public Config setErrorConsumer(ErrorConsumer value) {
+      errorConsumer = value;
+      return this;
+    }
+
+    /** The error consumer, or null when none was set. */
+    public ErrorConsumer getErrorConsumer() {
+      return errorConsumer;
+    }
+
+    /**
+     * genmodel's: take already-encoded input. A deep-learning autoencoder's encoding is genmodel's
+     * AUTO either way (it one-hot encodes inside the network), so this changes nothing, as in genmodel.
+     */
+    public Config setUseExternalEncoding(boolean value) {
+      useExternalEncoding = value;
+      return this;
+    }
+
+    public boolean getUseExternalEncoding() {
+      return useExternalEncoding;
+    }
+
+    /** genmodel's: {@code true} is refused for an autoencoder (trees only), with genmodel's IOException. */
+    public Config setEnableLeafAssignment(boolean value) throws java.io.IOException {
+      refuseFor(value, "enableLeafAssignment cannot be set with null model.  Call setModel() first.",
+          "enableLeafAssignment can be set to true only with TreeBackedMojoModel, i.e. with GBM, DRF, Isolation forest or XGBoost.");
+      return this;
+    }
+
+    /** genmodel's: {@code true} is refused for an autoencoder (GLRM only), with genmodel's IOException. */
+    public Config setEnableGLRMReconstrut(boolean value) throws java.io.IOException {
+      refuseFor(value, "Cannot set enableGLRMReconstruct for a null model.  Call config.setModel() first.",
+          "enableGLRMReconstruct shall only be used with GlrmMojoModels.");
+      return this;
+    }
+
+    /** genmodel's: always refused for an autoencoder (GLRM only), with genmodel's IOException. */
+    public Config setGLRMIterNumber(int value) throws java.io.IOException {
+      refuseFor(true, "Cannot set glrmIterNumber for a null model.  Call config.setModel() first.",
+          "glrmIterNumber  shall only be used with GlrmMojoModels.");
+      return this;
+    }
+
+    /** genmodel's: {@code true} is refused for an autoencoder (GBM/DRF only), with genmodel's IOException. */
+    public Config setEnableStagedProbabilities(boolean value) throws java.io.IOException {
+      refuseFor(value, "enableStagedProbabilities cannot be set with null model.  Call setModel() first.",
+          "enableStagedProbabilities can be set to true only with SharedTreeMojoModel, i.e. with GBM or DRF.");
+      return this;
+    }
+
+    /** genmodel's: {@code true} is refused for an autoencoder (trees only), with genmodel's IOException. */
+    public Config setEnableContributions(boolean value) throws java.io.IOException {
+      refuseFor(value, "setEnableContributions cannot be set with null model.  Call setModel() first.",
+          "setEnableContributions can be set to true only with DRF, GBM, or XGBoost models.");
+      return this;
+    }
+
+    /** genmodel's message when there is no model yet, else its message for a model of the wrong kind. */
+    private void refuseFor(boolean value, String noModel, String wrongModel) throws java.io.IOException {
+      if (value) {
+        throw new java.io.IOException(model == null ? noModel : wrongModel);
+      }
+    }
+
+    /** false: an autoencoder has no leaves. */
+    public boolean getEnableLeafAssignment() {
+      return false;
+    }
+
+    /** false. */
+    public boolean getEnableGLRMReconstrut() {
+      return false;
+    }
+
+    /** genmodel's default, 100 (it applies to GLRM only). */
+    public int getGLRMIterNumber() {
+      return 100;
+    }
+
+    /** false. */
+    public boolean getEnableStagedProbabilities() {
+      return false;
+    }
+
+    /** false. */
+    public boolean getEnableContributions() {
+      return false;
+    }
   }
 
   /** Wraps a model with the default configuration (unknown levels and invalid numbers throw). */
@@ -185,7 +298,7 @@ public class EasyPredictModelWrapper implements Serializable {
    *     message says what it is, e.g. "a GBM Binomial POJO" or "not an H2O POJO: class
    *     java.lang.String")
    */
-  public EasyPredictModelWrapper(Object pojo) {
+  public EasyPredictModelWrapper(Object pojo) { // also genmodel's own MOJO object: see Config.setModel(Object)
     this(pojo instanceof Config ? (Config) pojo : new Config().setModel(checkNotNull(pojo)));
   }
 
@@ -210,6 +323,7 @@ public class EasyPredictModelWrapper implements Serializable {
     this.convertInvalidNumbersToNa = config.getConvertInvalidNumbersToNa();
     this.threshold = config.getThreshold();
     this.explain = config.getExplain();
+    this.errorConsumer = config.getErrorConsumer(); // genmodel's options (the block at the end)
     this.deepFeaturesLayer = config.getDeepFeaturesLayer();
     if (deepFeaturesLayer != null) {
       m.getHiddenLayerSize(deepFeaturesLayer); // a layer the model lacks fails here, naming the range
@@ -258,6 +372,7 @@ public class EasyPredictModelWrapper implements Serializable {
     if (data == null) {
       throw new IllegalArgumentException("data must not be null");
     }
+    reportConversionErrors(data);
     return m.predict(data, convertUnknownCategoricalLevelsToNa, convertInvalidNumbersToNa,
         threshold == null ? Double.NaN : threshold, explain, deepLayer());
   }
@@ -276,7 +391,327 @@ public class EasyPredictModelWrapper implements Serializable {
     if (rows == null) {
       throw new IllegalArgumentException("rows must not be null");
     }
+    for (RowData row : rows) {
+      if (row != null && !reportConversionErrors(row)) {
+        break; // the batch fails at this row; genmodel's consumer would not see later rows
+      }
+    }
     return m.predictBatch(rows, convertUnknownCategoricalLevelsToNa, convertInvalidNumbersToNa,
         threshold == null ? Double.NaN : threshold, explain, deepLayer());
+  }
+
+  // ----------------------------------------------------------------------------------------
+  // genmodel's whole EasyPredictModelWrapper surface, answering as genmodel 3.46.0.7 answers
+  // when the model is a deep-learning autoencoder, so that generic scorers (one branch per
+  // model category) compile and run with only their imports changed.
+  // ----------------------------------------------------------------------------------------
+
+  /**
+   * genmodel's observer of conversion errors, called exactly where genmodel calls it, in the
+   * row's iteration order, before the row is scored (or the exception thrown):
+   * <ul>
+   *   <li>{@code unseenCategorical(col, value, "Previously unseen categorical level detected,
+   *       marking as NaN.")}: an unknown level converted to NA;</li>
+   *   <li>{@code dataTransformError(col, value, "Unknown categorical level detected.")}: an
+   *       unknown level, just before the {@code PredictUnknownCategoricalLevelException};</li>
+   *   <li>{@code dataTransformError(col, value, "Unknown categorical variable type.")}: a
+   *       categorical value of another type, just before the {@code PredictUnknownTypeException};</li>
+   *   <li>{@code dataTransformError(col, value, "Missing factor value detected, setting to NaN")}:
+   *       a NaN (or, in ae4j, null) categorical;</li>
+   *   <li>{@code dataTransformError(col, value, "Given non-categorical value is unparseable,
+   *       treating as NaN.")}: a numeric read as NaN (a NaN value, the String "NaN", an invalid
+   *       number converted to NA, or, in ae4j, null).</li>
+   * </ul>
+   */
+  public abstract static class ErrorConsumer implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public abstract void dataTransformError(String columnName, Object value, String message);
+
+    public abstract void unseenCategorical(String columnName, Object value, String message);
+  }
+
+  /** The Config's error consumer, or null. */
+  private final ErrorConsumer errorConsumer;
+
+  /** An ae4j model, a compiled POJO, or genmodel's own deep-learning MOJO object, as an ae4j model. */
+  static AutoEncoderModel fromGenmodelObject(Object value) {
+    if (GenmodelMojoReflection.isGenmodelDeeplearningMojo(value)) {
+      return GenmodelMojoReflection.load(value);
+    }
+    return AutoEncoderModel.fromPojo(value);
+  }
+
+  /**
+   * Calls the error consumer for the row's cells as genmodel's converter would, in the row's
+   * order, up to the first cell that fails the row. False when a cell fails it.
+   */
+  private boolean reportConversionErrors(RowData data) {
+    if (errorConsumer == null) {
+      return true;
+    }
+    for (Map.Entry<String, Object> e : data.entrySet()) {
+      int i = m.getColIdx(e.getKey());
+      if (i < 0) {
+        continue;
+      }
+      if (!reportCell(i, e.getKey(), e.getValue())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean reportCell(int column, String name, Object value) {
+    boolean categorical = m.getNumClasses(column) >= 0;
+    double raw;
+    try {
+      raw = m.convertCell(column, value, convertUnknownCategoricalLevelsToNa, convertInvalidNumbersToNa);
+    } catch (PredictUnknownCategoricalLevelException ex) {
+      errorConsumer.dataTransformError(name, value, "Unknown categorical level detected.");
+      return false;
+    } catch (PredictException ex) {
+      if (categorical) {
+        errorConsumer.dataTransformError(name, value, "Unknown categorical variable type.");
+      }
+      return false;
+    }
+    if (!Double.isNaN(raw)) {
+      return true;
+    }
+    if (!categorical) {
+      errorConsumer.dataTransformError(name, value, "Given non-categorical value is unparseable, treating as NaN.");
+    } else if (value instanceof String) {
+      errorConsumer.unseenCategorical(name, value, "Previously unseen categorical level detected, marking as NaN.");
+    } else {
+      errorConsumer.dataTransformError(name, value, "Missing factor value detected, setting to NaN");
+    }
+    return true;
+  }
+
+  /** genmodel's message for a prediction of another category than the model's. */
+  private static PredictException notSupported(ModelCategory c) {
+    return new PredictException(c + " prediction type is not supported for this model.");
+  }
+
+  /**
+   * genmodel's dispatch: the {@code predictX} of the category given. For an autoencoder only
+   * {@link ModelCategory#AutoEncoder} scores; the others throw genmodel's {@link PredictException}.
+   *
+   * @throws PredictException {@code "<category> prediction type is not supported for this
+   *     model."}; for {@code Unknown} {@code "Unknown model category"}; for {@code TargetEncoder}
+   *     {@code "Model is not of the expected type, class = DeeplearningMojoModel"}
+   */
+  public AbstractPrediction predict(RowData data, ModelCategory category) throws PredictException {
+    switch (category) {
+      case AutoEncoder:
+        return predictAutoEncoder(data);
+      case TargetEncoder:
+        return transformWithTargetEncoding(data);
+      case Unknown:
+        throw new PredictException("Unknown model category");
+      default:
+        throw notSupported(category);
+    }
+  }
+
+  /** genmodel's: the score0 output of the row, here the reconstruction (the offset is ignored). */
+  public double[] predictRaw(RowData data, double offset) throws PredictException {
+    return predictAutoEncoder(data).reconstructed;
+  }
+
+  /** @throws PredictException always: "DimReduction prediction type is not supported for this model." */
+  public DimReductionModelPrediction predictDimReduction(RowData data) throws PredictException {
+    throw notSupported(ModelCategory.DimReduction);
+  }
+
+  /** @throws PredictException always: "WordEmbedding prediction type is not supported for this model." */
+  public float[] predictWord2Vec(String[] sentence) throws PredictException {
+    throw notSupported(ModelCategory.WordEmbedding);
+  }
+
+  /** @throws PredictException always: "WordEmbedding prediction type is not supported for this model." */
+  public Word2VecPrediction predictWord2Vec(RowData data) throws PredictException {
+    throw notSupported(ModelCategory.WordEmbedding);
+  }
+
+  /** @throws PredictException always: "AnomalyDetection prediction type is not supported for this model." */
+  public AnomalyDetectionPrediction predictAnomalyDetection(RowData data) throws PredictException {
+    throw notSupported(ModelCategory.AnomalyDetection);
+  }
+
+  /** @throws PredictException always: "Binomial prediction type is not supported for this model." */
+  public BinomialModelPrediction predictBinomial(RowData data) throws PredictException {
+    throw notSupported(ModelCategory.Binomial);
+  }
+
+  /** @throws PredictException always: "Binomial prediction type is not supported for this model." */
+  public BinomialModelPrediction predictBinomial(RowData data, double offset) throws PredictException {
+    throw notSupported(ModelCategory.Binomial);
+  }
+
+  /** @throws PredictException always: "BinomialUplift prediction type is not supported for this model." */
+  public UpliftBinomialModelPrediction predictUpliftBinomial(RowData data) throws PredictException {
+    throw notSupported(ModelCategory.BinomialUplift);
+  }
+
+  /** @throws PredictException always: "Model is not of the expected type, class = DeeplearningMojoModel" */
+  public TargetEncoderPrediction transformWithTargetEncoding(RowData data) throws PredictException {
+    throw new PredictException("Model is not of the expected type, class = " + genmodelClassName());
+  }
+
+  /** @throws PredictException always, as {@link #transformWithTargetEncoding(RowData)} */
+  public TargetEncoderPrediction predictTargetEncoding(RowData data) throws PredictException {
+    return transformWithTargetEncoding(data);
+  }
+
+  /** The simple class name genmodel's model object would have: the MOJO class, or the POJO's own. */
+  private String genmodelClassName() {
+    String source = m.getSource();
+    if (m.genModelView().pojo && source != null && source.startsWith("POJO class ")) {
+      String name = source.substring("POJO class ".length());
+      return name.substring(name.lastIndexOf('.') + 1);
+    }
+    return "DeeplearningMojoModel";
+  }
+
+  /**
+   * genmodel's: a tree model's leaf paths. An autoencoder has none: genmodel throws
+   * ClassCastException (its model is not a tree model), and so does ae4j, after the row is
+   * converted (so a bad row still throws its PredictException first).
+   */
+  public String[] leafNodeAssignment(RowData data) throws PredictException {
+    m.fillRaw(data, new double[m.nfeatures()], 0, convertUnknownCategoricalLevelsToNa, convertInvalidNumbersToNa);
+    throw new ClassCastException("class hex.genmodel.algos.deeplearning.DeeplearningMojoModel cannot be cast to"
+        + " class hex.genmodel.algos.tree.TreeBackedMojoModel (an autoencoder has no trees)");
+  }
+
+  /** @throws PredictException always: "Multinomial prediction type is not supported for this model." */
+  public MultinomialModelPrediction predictMultinomial(RowData data) throws PredictException {
+    throw notSupported(ModelCategory.Multinomial);
+  }
+
+  /** @throws PredictException always: "Multinomial prediction type is not supported for this model." */
+  public MultinomialModelPrediction predictMultinomial(RowData data, double offset) throws PredictException {
+    throw notSupported(ModelCategory.Multinomial);
+  }
+
+  /** @throws PredictException always: "Ordinal prediction type is not supported for this model." */
+  public OrdinalModelPrediction predictOrdinal(RowData data) throws PredictException {
+    throw notSupported(ModelCategory.Ordinal);
+  }
+
+  /** @throws PredictException always: "Ordinal prediction type is not supported for this model." */
+  public OrdinalModelPrediction predictOrdinal(RowData data, double offset) throws PredictException {
+    throw notSupported(ModelCategory.Ordinal);
+  }
+
+  /**
+   * genmodel's: sorts a binomial prediction's classes by probability. An autoencoder has no
+   * response column.
+   *
+   * @throws UnsupportedOperationException always, with genmodel's message
+   */
+  public SortedClassProbability[] sortByDescendingClassProbability(BinomialModelPrediction p) {
+    return noResponse();
+  }
+
+  /** @throws PredictException always: "Clustering prediction type is not supported for this model." */
+  public ClusteringModelPrediction predictClustering(RowData data) throws PredictException {
+    throw notSupported(ModelCategory.Clustering);
+  }
+
+  /** @throws PredictException always: "Regression prediction type is not supported for this model." */
+  public RegressionModelPrediction predictRegression(RowData data) throws PredictException {
+    throw notSupported(ModelCategory.Regression);
+  }
+
+  /** @throws PredictException always: "Regression prediction type is not supported for this model." */
+  public RegressionModelPrediction predictRegression(RowData data, double offset) throws PredictException {
+    throw notSupported(ModelCategory.Regression);
+  }
+
+  /** @throws PredictException always: "KLime prediction type is not supported for this model." */
+  public KLimeModelPrediction predictKLime(RowData data) throws PredictException {
+    throw notSupported(ModelCategory.KLime);
+  }
+
+  /** @throws PredictException always: "CoxPH prediction type is not supported for this model." */
+  public CoxPHModelPrediction predictCoxPH(RowData data) throws PredictException {
+    throw notSupported(ModelCategory.CoxPH);
+  }
+
+  /** @throws PredictException always: "CoxPH prediction type is not supported for this model." */
+  public CoxPHModelPrediction predictCoxPH(RowData data, double offset) throws PredictException {
+    throw notSupported(ModelCategory.CoxPH);
+  }
+
+  /**
+   * genmodel's: SHAP contributions, which only tree models have. genmodel's wrapper fails with a
+   * NullPointerException on an autoencoder (after converting the row), and so does ae4j's.
+   */
+  public float[] predictContributions(RowData data) throws PredictException {
+    m.fillRaw(data, new double[m.nfeatures()], 0, convertUnknownCategoricalLevelsToNa, convertInvalidNumbersToNa);
+    throw new NullPointerException("contributions are not enabled: an autoencoder has none"
+        + " (Config.setEnableContributions accepts only DRF, GBM and XGBoost models)");
+  }
+
+  /**
+   * genmodel's: contribution names, only with contributions enabled.
+   *
+   * @throws IllegalStateException always, with genmodel's message
+   */
+  public String[] getContributionNames() {
+    throw new IllegalStateException(
+        "Contributions were not enabled using in EasyPredictModelWrapper (use setEnableContributions).");
+  }
+
+  /** false: refused by {@link Config#setEnableLeafAssignment(boolean)} for an autoencoder. */
+  public boolean getEnableLeafAssignment() {
+    return false;
+  }
+
+  /** false: refused by {@link Config#setEnableGLRMReconstrut(boolean)} for an autoencoder. */
+  public boolean getEnableGLRMReconstruct() {
+    return false;
+  }
+
+  /** false: refused by {@link Config#setEnableStagedProbabilities(boolean)} for an autoencoder. */
+  public boolean getEnableStagedProbabilities() {
+    return false;
+  }
+
+  /** false: refused by {@link Config#setEnableContributions(boolean)} for an autoencoder. */
+  public boolean getEnableContributions() {
+    return false;
+  }
+
+  /** genmodel's {@code getModel()}: the wrapped model ({@link #m}). */
+  public AutoEncoderModel getModel() {
+    return m;
+  }
+
+  /** {@link ModelCategory#AutoEncoder}. */
+  public ModelCategory getModelCategory() {
+    return m.getModelCategory();
+  }
+
+  /**
+   * genmodel's: the levels of the response column. An autoencoder has no response.
+   *
+   * @throws UnsupportedOperationException always, with genmodel's message
+   */
+  public String[] getResponseDomainValues() {
+    return noResponse();
+  }
+
+  /** genmodel's {@code getHeader()}: null for a MOJO, the POJO's comma-separated output names for a POJO. */
+  public String getHeader() {
+    return m.getHeader();
+  }
+
+  private <T> T noResponse() {
+    m.getResponseIdx(); // throws genmodel's UnsupportedOperationException
+    throw new AssertionError("unreachable");
   }
 }

@@ -20,8 +20,25 @@ public class RowData extends HashMap<String, Object> {
     super();
   }
 
-  /** Room for {@code columns} entries without rehashing (the reconstructions ae4j builds). */
+  /**
+   * Room for {@code columns} entries without rehashing (the reconstructions ae4j builds), in the
+   * hash table genmodel's {@code new RowData()} has after as many puts: a HashMap iterates in
+   * table order, so programs that loop over {@code reconstructedRowData} see genmodel's order.
+   */
   RowData(int columns) {
-    super(columns * 4 / 3 + 1);
+    super(tableSize(16, columns));
+  }
+
+  /**
+   * The table size of a {@link HashMap} created with {@code initialCapacity} once it holds
+   * {@code entries} (HashMap's power-of-two rounding and 0.75 load factor), as a capacity that
+   * gives a map that table from the start.
+   */
+  static int tableSize(int initialCapacity, int entries) {
+    int t = initialCapacity <= 1 ? 1 : Integer.highestOneBit(initialCapacity - 1) << 1;
+    while (entries > (int) (t * 0.75f)) {
+      t <<= 1;
+    }
+    return t;
   }
 }

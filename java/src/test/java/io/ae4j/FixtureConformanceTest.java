@@ -237,7 +237,7 @@ public class FixtureConformanceTest {
     }
     String[] slots = Fixtures.strings(c.getAsJsonArray("slot_names"));
     assertArrayEquals(slots, model.getSlotNames());
-    assertEquals(slots.length, model.getPredsSize());
+    assertEquals(slots.length, model.getNumSlots());
     String[] outputs = model.getOutputNames();
     for (int i = 0; i < slots.length; i++) {
       assertEquals("reconstr_" + slots[i], outputs[i]);

@@ -111,7 +111,7 @@ public class LifetimeAndBoundaryTest {
       assertEquals("3.46.0.7", m.getH2OVersion());
       assertEquals(8, m.nfeatures());
       assertEquals(8, m.getNumCols());
-      assertEquals(22, m.getPredsSize());
+      assertEquals(22, m.getNumSlots());
       assertEquals(3, m.getNumCategoricals());
       assertArrayEquals(new int[] {22, 6, 3, 6, 22}, m.getLayerSizes());
       assertEquals("reconstr_country.BR", m.getOutputNames()[0]);
@@ -452,7 +452,7 @@ public class LifetimeAndBoundaryTest {
     try (MojoModel m = MojoModel.load(synthTanh.getPath())) {
       EasyPredictModelWrapper w = new EasyPredictModelWrapper(m);
       int nf = m.nfeatures();
-      int ns = m.getPredsSize();
+      int ns = m.getNumSlots();
       double[] rows = new double[synthRows.size() * nf];
       List<AutoEncoderModelPrediction> single = new ArrayList<AutoEncoderModelPrediction>();
       for (int i = 0; i < synthRows.size(); i++) {

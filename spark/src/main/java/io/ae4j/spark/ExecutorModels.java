@@ -70,7 +70,7 @@ public final class ExecutorModels {
       this.model = model;
       this.names = model.getNames();
       this.nFeatures = model.nfeatures();
-      this.nSlots = model.getPredsSize();
+      this.nSlots = model.getNumSlots();
       this.nCats = model.getNumCategoricals();
       this.categorical = new boolean[nFeatures];
       for (int i = 0; i < nFeatures; i++) {

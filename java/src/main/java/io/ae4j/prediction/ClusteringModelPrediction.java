@@ -1,0 +1,13 @@
+package io.ae4j.prediction;
+
+/**
+ * genmodel's {@code hex.genmodel.easy.prediction.ClusteringModelPrediction}, with its public fields, so that generic
+ * scorers written against genmodel compile. An autoencoder never produces one: the wrapper's
+ * {@code predictClustering} throws genmodel's {@code PredictException} for an autoencoder, as genmodel does.
+ */
+public class ClusteringModelPrediction extends AbstractPrediction {
+  private static final long serialVersionUID = 1L;
+
+  public int cluster;
+  public double[] distances;
+}

@@ -1,0 +1,12 @@
+package io.ae4j.prediction;
+
+/**
+ * genmodel's {@code hex.genmodel.easy.prediction.UpliftBinomialModelPrediction}, with its public fields, so that generic
+ * scorers written against genmodel compile. An autoencoder never produces one: the wrapper's
+ * {@code predictUpliftBinomial} throws genmodel's {@code PredictException} for an autoencoder, as genmodel does.
+ */
+public class UpliftBinomialModelPrediction extends AbstractPrediction {
+  private static final long serialVersionUID = 1L;
+
+  public double[] predictions;
+}
