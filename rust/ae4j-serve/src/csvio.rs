@@ -1,6 +1,7 @@
 //! CSV in and out, as `ae4j predict` reads and writes it: a header row naming the model's
 //! columns, then `Reconstruction.MSE`, `anomaly`, `percentile` (when a decision is made),
-//! `reconstr_<slot>.SE`..., `reconstr_<slot>`..., `top_<i>_column`, `top_<i>_share`, and
+//! `reconstr_<slot>.SE`..., `reconstr_<slot>`..., `top_<i>_column`, `top_<i>_share`,
+//! `DF.L<layer+1>.C<unit>`... (deep features, when asked for), and
 //! (here always) an `error` column. Numbers are the shortest text that reads back to the
 //! same double, with Java's `NaN` / `Infinity` / `-Infinity`.
 
@@ -55,6 +56,7 @@ pub fn render(model: &Model, outcome: &Outcome, options: Options) -> String {
     for i in 1..=options.explain {
         cols.extend([format!("top_{i}_column"), format!("top_{i}_share")]);
     }
+    cols.extend(crate::scoring::deep_feature_names(model, options));
     cols.push("error".into());
     let mut out = String::with_capacity(32 * cols.len() * (1 + outcome.rows()));
     for (i, c) in cols.iter().enumerate() {
@@ -104,6 +106,10 @@ pub fn render(model: &Model, outcome: &Outcome, options: Options) -> String {
             } else {
                 out.push(',');
             }
+        }
+        for &v in outcome.deep_row(i) {
+            out.push(',');
+            push(&mut out, v);
         }
         out.push(',');
         if let Some(f) = failure {

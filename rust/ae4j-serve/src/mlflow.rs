@@ -4,6 +4,8 @@
 //! With `per_feature` or `reconstruction` (a record per row), a calibrated model's records (or
 //! any model's, with `params.threshold`) also hold `anomaly` and `percentile`; the plain answer
 //! stays a list of MSEs, as MLflow clients expect. CSV answers carry the decision columns.
+//! `params.deep_features_layer` adds H2O's deep-feature columns (`DF.L<layer+1>.C<unit>`) to
+//! each record (and to CSV answers).
 
 use ae4j_core::ConvertOptions;
 use axum::body::Body;
@@ -40,6 +42,9 @@ struct Params {
     /// An MSE threshold in place of the calibrated one (or for an uncalibrated model).
     #[serde(default)]
     threshold: Option<f64>,
+    /// A hidden layer whose activations (H2O's `DF.L<layer+1>.C<unit>` columns) each record gets.
+    #[serde(default)]
+    deep_features_layer: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -148,6 +153,8 @@ pub async fn invocations(
             threshold: scoring::check_threshold(params.threshold)
                 .map_err(|e| m(ApiError::bad_request(e)))?,
             explain: 0,
+            deep_features_layer: scoring::deep_features_layer(&model, params.deep_features_layer)
+                .map_err(|e| m(ApiError::bad_request(e)))?,
         };
         let outcome = scoring::score(&model, calibration.as_deref(), &rows, options);
         let note = Scored {
@@ -171,9 +178,12 @@ pub async fn invocations(
             return Ok(api::with_note(e.into_response(), note));
         }
         let (se_names, recon_names) = column_names(&model);
+        let deep_names = scoring::deep_feature_names(&model, options);
+        let records =
+            options.per_feature || options.reconstruction || options.deep_features_layer.is_some();
         let predictions: Vec<Value> = (0..outcome.rows())
             .map(|i| {
-                if !options.per_feature && !options.reconstruction {
+                if !records {
                     return num(outcome.mse[i]);
                 }
                 // A DataFrame answer, as MLflow writes one: a record per row with H2O's columns.
@@ -193,6 +203,9 @@ pub async fn invocations(
                     for (k, &v) in recon_names.iter().zip(outcome.recon_row(i)) {
                         r.insert(k.clone(), num(v));
                     }
+                }
+                for (k, &v) in deep_names.iter().zip(outcome.deep_row(i)) {
+                    r.insert(k.clone(), num(v));
                 }
                 Value::Object(r)
             })

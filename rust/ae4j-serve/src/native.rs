@@ -125,6 +125,7 @@ struct ScoreQuery {
     convert_invalid_numbers_to_na: Option<bool>,
     threshold: Option<f64>,
     explain: Option<usize>,
+    deep_features_layer: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -143,6 +144,8 @@ struct ScoreRequest {
     threshold: Option<f64>,
     #[serde(default)]
     explain: Option<usize>,
+    #[serde(default)]
+    deep_features_layer: Option<i64>,
 }
 
 fn query(uri: &Uri) -> Result<ScoreQuery, ApiError> {
@@ -212,6 +215,8 @@ async fn score(
         },
         threshold: scoring::check_threshold(q.threshold).map_err(ApiError::bad_request)?,
         explain: q.explain.unwrap_or(0),
+        deep_features_layer: scoring::deep_features_layer(&served.model, q.deep_features_layer)
+            .map_err(ApiError::bad_request)?,
     };
     let (model, id, max_rows) = (served.model.clone(), served.id.clone(), state.max_rows);
     let calibration = served.calibration.clone();
@@ -235,6 +240,11 @@ async fn score(
             }
             if let Some(k) = req.explain {
                 options.explain = k;
+            }
+            if req.deep_features_layer.is_some() {
+                options.deep_features_layer =
+                    scoring::deep_features_layer(&model, req.deep_features_layer)
+                        .map_err(ApiError::bad_request)?;
             }
             Rows::Records(req.rows)
         };
@@ -266,7 +276,7 @@ async fn score(
 }
 
 /// One JSON result per row: `{"mse", "anomaly"?, "percentile"?, "per_feature"?,
-/// "reconstruction"?, "explanation"?}` or `{"error"}`.
+/// "reconstruction"?, "explanation"?, "deep_features"?}` or `{"error"}`.
 pub fn results(model: &Model, outcome: &Outcome, options: Options) -> Vec<Value> {
     let (se_names, recon_names) = column_names(model);
     (0..outcome.rows())
@@ -296,6 +306,10 @@ pub fn results(model: &Model, outcome: &Outcome, options: Options) -> Vec<Value>
                     .map(|&(c, share)| json!({"column": model.columns()[c].name, "share": num(share)}))
                     .collect();
                 r.insert("explanation".into(), Value::Array(explanation));
+            }
+            if options.deep_features_layer.is_some() {
+                let values = outcome.deep_row(i).iter().map(|&v| num(v)).collect();
+                r.insert("deep_features".into(), Value::Array(values));
             }
             Value::Object(r)
         })

@@ -2,7 +2,7 @@
 //! dataframe split, CSV records, tensors) → genmodel's RowData conversion → the core's scores.
 
 use ae4j_core::calibration::{self, Calibration, Decision};
-use ae4j_core::{Cell, ConvertOptions, Model, RowError, Scratch};
+use ae4j_core::{Cell, ConvertOptions, DeepFeatures, Model, RowError, Scratch};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 
@@ -16,6 +16,34 @@ pub struct Options {
     pub threshold: Option<f64>,
     /// The columns with the largest shares of each row's error to name (0: none).
     pub explain: usize,
+    /// The hidden layer whose activations (H2O's deep features) each row also gets, checked
+    /// against the model with [`deep_features_layer`].
+    pub deep_features_layer: Option<usize>,
+}
+
+/// The request's `deep_features_layer` checked against `model`: an error naming the valid
+/// range for a layer the model lacks.
+pub fn deep_features_layer(model: &Model, layer: Option<i64>) -> Result<Option<usize>, String> {
+    match layer {
+        None => Ok(None),
+        Some(l) => {
+            let features = model.deep_features(&[l]).map_err(|e| e.to_string())?;
+            Ok(features.layers().first().copied())
+        }
+    }
+}
+
+/// The layer choice of `options` for `model` (none when not asked for, or not this model's).
+fn chosen_features(model: &Model, options: Options) -> DeepFeatures {
+    options
+        .deep_features_layer
+        .and_then(|l| model.deep_features(&[l as i64]).ok())
+        .unwrap_or_else(DeepFeatures::none)
+}
+
+/// H2O's names of the deep-feature columns `options` asks for (`DF.L<layer+1>.C<unit>`).
+pub fn deep_feature_names(model: &Model, options: Options) -> Vec<String> {
+    chosen_features(model, options).column_names()
 }
 
 /// Input rows, kept as they arrived until a worker converts them.
@@ -82,6 +110,10 @@ pub struct Outcome {
     /// Per row, when `explain > 0`: (input column, share of the row's squared error), largest
     /// first, at most `explain` entries.
     pub explanations: Vec<Vec<(usize, f64)>>,
+    /// Units of the chosen hidden layer (0 when no deep features were asked for).
+    pub deep_width: usize,
+    /// `rows × deep_width` deep features (NaN for a failed row).
+    pub deep: Vec<f64>,
 }
 
 impl Outcome {
@@ -106,6 +138,11 @@ impl Outcome {
 
     pub fn recon_row(&self, i: usize) -> &[f64] {
         &self.recon[i * self.slots..(i + 1) * self.slots]
+    }
+
+    /// Row `i`'s deep features (empty when none were asked for).
+    pub fn deep_row(&self, i: usize) -> &[f64] {
+        &self.deep[i * self.deep_width..(i + 1) * self.deep_width]
     }
 
     /// Row `i`'s decision, when decisions are made.
@@ -264,6 +301,8 @@ pub fn score(
 ) -> Outcome {
     let n = rows.len();
     let slots = model.n_slots();
+    let features = chosen_features(model, options);
+    let width = features.width();
     let keep = |flag: bool| if flag { slots } else { 0 };
     let chunks: Vec<(usize, usize)> = (0..n)
         .step_by(CHUNK)
@@ -278,7 +317,10 @@ pub fn score(
             errors: Vec::with_capacity(end - start),
             decisions: None,
             explanations: Vec::new(),
+            deep_width: width,
+            deep: Vec::with_capacity((end - start) * width),
         };
+        let mut deep = vec![0.0; width];
         let mut raw = vec![f64::NAN; model.n_features()];
         let mut scratch = Scratch::new(model);
         let mut recon = vec![0.0; slots];
@@ -294,7 +336,14 @@ pub fn score(
                 })
                 .and_then(|()| {
                     model
-                        .score_into(&raw, &mut scratch, &mut recon, &mut se)
+                        .score_with_features_into(
+                            &raw,
+                            &mut scratch,
+                            &mut recon,
+                            &mut se,
+                            &features,
+                            &mut deep,
+                        )
                         .map_err(|e| malformed(e.to_string()))
                 });
             match result {
@@ -307,8 +356,10 @@ pub fn score(
                     part.errors.push(Some(e));
                     se.fill(f64::NAN);
                     recon.fill(f64::NAN);
+                    deep.fill(f64::NAN);
                 }
             }
+            part.deep.extend_from_slice(&deep);
             if options.explain > 0 {
                 part.explanations
                     .push(if part.errors.last().is_some_and(Option::is_none) {
@@ -339,8 +390,11 @@ pub fn score(
         errors: Vec::with_capacity(n),
         decisions: None,
         explanations: Vec::new(),
+        deep_width: width,
+        deep: Vec::with_capacity(n * width),
     };
     for p in parts {
+        all.deep.extend(p.deep);
         all.mse.extend(p.mse);
         all.se.extend(p.se);
         all.recon.extend(p.recon);

@@ -12,7 +12,9 @@
 //! `reconstruction` (`FP64`, `[n, slots]`, slots in H2O's order: see `GET /v1/models/{id}`).
 //! When the model is calibrated or the request gives the parameter `threshold` (a number, in
 //! place of the calibrated one): `anomaly` (`BOOL`, `[n]`) and `percentile` (`FP64`, `[n]`, NaN
-//! when unknown, i.e. without a calibration).
+//! when unknown, i.e. without a calibration). With the parameter `deep_features_layer` (an
+//! integer, a hidden layer from 0): `deep_features` (`FP64`, `[n, units]`), that layer's
+//! activations (H2O's deep features).
 
 use ae4j_core::{ConvertOptions, Model};
 use axum::body::Body;
@@ -35,6 +37,7 @@ pub const PER_FEATURE: &str = "per_feature_se";
 pub const RECONSTRUCTION: &str = "reconstruction";
 pub const ANOMALY: &str = "anomaly";
 pub const PERCENTILE: &str = "percentile";
+pub const DEEP_FEATURES: &str = "deep_features";
 
 fn v2(e: ApiError) -> ApiError {
     e.with(Protocol::V2)
@@ -95,6 +98,8 @@ pub async fn model_metadata(
             {"name": MSE, "datatype": "FP64", "shape": [-1]},
             {"name": PER_FEATURE, "datatype": "FP64", "shape": [-1, slots]},
             {"name": RECONSTRUCTION, "datatype": "FP64", "shape": [-1, slots]},
+            // with the parameter deep_features_layer: [-1, that layer's units]
+            {"name": DEEP_FEATURES, "datatype": "FP64", "shape": [-1, -1]},
         ],
     });
     if served.calibration.is_some() {
@@ -233,6 +238,7 @@ pub async fn infer(
                 MSE => (vec![n], &outcome.mse),
                 PERCENTILE => (vec![n], &percentile),
                 PER_FEATURE => (vec![n, slots], &outcome.se),
+                DEEP_FEATURES => (vec![n, outcome.deep_width], &outcome.deep),
                 _ => (vec![n, slots], &outcome.recon),
             };
             t.insert("datatype".into(), json!("FP64"));
@@ -325,18 +331,43 @@ fn parse_request(
             })?),
         },
         explain: 0,
+        deep_features_layer: match req.parameters.get("deep_features_layer") {
+            None => None,
+            Some(v) => {
+                let layer = v.as_i64().ok_or_else(|| {
+                    ApiError::bad_request(format!(
+                        "parameter 'deep_features_layer' must be an integer (a hidden layer), got {v}"
+                    ))
+                })?;
+                scoring::deep_features_layer(model, Some(layer)).map_err(ApiError::bad_request)?
+            }
+        },
     };
     let decided = calibrated || options.threshold.is_some();
+    let deep = options.deep_features_layer.is_some();
     let outputs: Vec<(String, bool)> = match &req.outputs {
         Some(list) if !list.is_empty() => {
             let mut out = Vec::new();
             for o in list {
-                if ![MSE, PER_FEATURE, RECONSTRUCTION, ANOMALY, PERCENTILE]
-                    .contains(&o.name.as_str())
+                if ![
+                    MSE,
+                    PER_FEATURE,
+                    RECONSTRUCTION,
+                    ANOMALY,
+                    PERCENTILE,
+                    DEEP_FEATURES,
+                ]
+                .contains(&o.name.as_str())
                 {
                     return Err(ApiError::bad_request(format!(
-                        "unknown output '{}': the outputs are {MSE}, {PER_FEATURE}, {RECONSTRUCTION}, {ANOMALY}, {PERCENTILE}",
+                        "unknown output '{}': the outputs are {MSE}, {PER_FEATURE}, {RECONSTRUCTION}, {ANOMALY}, {PERCENTILE}, {DEEP_FEATURES}",
                         o.name
+                    )));
+                }
+                if !deep && o.name == DEEP_FEATURES {
+                    return Err(ApiError::bad_request(format!(
+                        "output '{DEEP_FEATURES}': give the parameter 'deep_features_layer' (a hidden layer, 0 to {})",
+                        model.n_hidden_layers() - 1
                     )));
                 }
                 if !decided && [ANOMALY, PERCENTILE].contains(&o.name.as_str()) {
@@ -361,6 +392,9 @@ fn parse_request(
             if decided {
                 out.push((ANOMALY.to_string(), binary_all));
                 out.push((PERCENTILE.to_string(), binary_all));
+            }
+            if deep {
+                out.push((DEEP_FEATURES.to_string(), binary_all));
             }
             out
         }
