@@ -117,7 +117,7 @@ def load():
 
 
 def main():
-    jar = os.path.join(ROOT, "build", "libs", "ae4j-0.1.0.jar")
+    jar = os.path.join(ROOT, "java", "build", "libs", "ae4j-0.1.0.jar")
     ae4j = os.path.join(ROOT, "target", "release", "ae4j")
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
     flags = next((l for l in open("/proc/cpuinfo") if l.startswith("flags")), "")

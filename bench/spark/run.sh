@@ -17,5 +17,5 @@ javac --release 8 -nowarn -d "$OUT/classes" -cp "$SPARK_JARS/*:$SW" bench/spark/
 export PATH="$V/bin:$PATH" PYSPARK_PYTHON="$V/bin/python" PYSPARK_DRIVER_PYTHON="$V/bin/python"
 unset SPARK_HOME
 spark-submit --master 'local[2]' --driver-memory 6g --conf spark.ui.enabled=false \
-  --jars "$ROOT/build/libs/ae4j-0.1.0.jar,$ROOT/spark/build/libs/ae4j-spark-0.1.0.jar,$SW,$OUT/genmodel-mappartitions.jar" \
+  --jars "$ROOT/java/build/libs/ae4j-0.1.0.jar,$ROOT/spark/build/libs/ae4j-spark-0.1.0.jar,$SW,$OUT/genmodel-mappartitions.jar" \
   bench/spark/bench.py "$@" 2> "$OUT/stderr.log"

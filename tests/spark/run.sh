@@ -31,7 +31,7 @@ venv() { # dir requirements...
 echo "== Spark tests: jars (gradle) and the CLI (cargo)"
 gradle -q jar :spark:jar :spark:examplesJar --console=plain --no-daemon
 cargo build --release --locked -q -p ae4j-cli
-JARS=$ROOT/build/libs/ae4j-0.1.0.jar,$ROOT/spark/build/libs/ae4j-spark-0.1.0.jar,$ROOT/spark/build/libs/ae4j-spark-examples-0.1.0.jar
+JARS=$ROOT/java/build/libs/ae4j-0.1.0.jar,$ROOT/spark/build/libs/ae4j-spark-0.1.0.jar,$ROOT/spark/build/libs/ae4j-spark-examples-0.1.0.jar
 
 run_line() { # venv-dir extra-jars args...
   local dir=$1 extra=$2; shift 2

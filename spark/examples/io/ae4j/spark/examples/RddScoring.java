@@ -18,7 +18,7 @@ import java.util.List;
  *
  * <pre>
  * spark-submit --class io.ae4j.spark.examples.RddScoring \
- *   --jars build/libs/ae4j-0.1.0.jar,spark/build/libs/ae4j-spark-0.1.0.jar \
+ *   --jars java/build/libs/ae4j-0.1.0.jar,spark/build/libs/ae4j-spark-0.1.0.jar \
  *   spark/build/libs/ae4j-spark-examples-0.1.0.jar model.zip rows.csv
  * </pre>
  *
