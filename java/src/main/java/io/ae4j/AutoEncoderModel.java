@@ -640,6 +640,39 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
     }
   }
 
+  /**
+   * {@link #scoreBatch(double[], double[], double[], double[])} with the deep features of hidden
+   * layer {@code layer} from the same native call and forward pass: row i's
+   * {@link #getHiddenLayerSize(int)} values at {@code i * getHiddenLayerSize(layer)} of
+   * {@code deepFeaturesOut}.
+   *
+   * @throws IllegalArgumentException a null array, a wrong length, or a layer the model lacks
+   */
+  public int scoreBatch(double[] rows, double[] reconstructedOut, double[] squaredErrorsOut, double[] mseOut,
+      int layer, double[] deepFeaturesOut) {
+    if (rows == null) {
+      throw new IllegalArgumentException("rows must not be null");
+    }
+    handle.ensureOpen();
+    int units = getHiddenLayerSize(layer);
+    if (nFeatures == 0 || rows.length % nFeatures != 0) {
+      throw new IllegalArgumentException("rows: length " + rows.length
+          + " is not a multiple of the model's " + nFeatures + " input columns");
+    }
+    int n = rows.length / nFeatures;
+    checkArray(reconstructedOut, "reconstructedOut", (long) n * nSlots, false);
+    checkArray(squaredErrorsOut, "squaredErrorsOut", (long) n * nSlots, false);
+    checkArray(mseOut, "mseOut", n, false);
+    checkArray(deepFeaturesOut, "deepFeaturesOut", (long) n * units, false);
+    long p = handle.acquire();
+    try {
+      Native.scoreBatchDeep(p, rows, n, reconstructedOut, squaredErrorsOut, mseOut, layer, deepFeaturesOut);
+    } finally {
+      handle.release();
+    }
+    return n;
+  }
+
   /** The number of hidden layers: deep features come from layers 0 to this minus 1. */
   public int getHiddenLayerCount() {
     return layerSizes.length - 2;
