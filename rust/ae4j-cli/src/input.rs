@@ -232,15 +232,12 @@ pub fn read_chunks<R: Read>(
     }
 }
 
+/// One direction of [`chunk_channels`].
+type Channel<T> = (SyncSender<T>, Receiver<T>);
+
 /// The channels between the reader thread and the scorer: chunks of rows one way, finished
 /// chunks back for reuse (see [`read_chunks`]).
-pub fn chunk_channels() -> (
-    (
-        SyncSender<Result<Vec<InputRow>>>,
-        Receiver<Result<Vec<InputRow>>>,
-    ),
-    (SyncSender<Vec<InputRow>>, Receiver<Vec<InputRow>>),
-) {
+pub fn chunk_channels() -> (Channel<Result<Vec<InputRow>>>, Channel<Vec<InputRow>>) {
     (sync_channel(2), sync_channel(2))
 }
 
@@ -315,7 +312,7 @@ impl RowScorer {
                 Ok(v) => self.raw[feature] = v,
                 Err(_) => {
                     // None: a later cell under the same header name replaces this bad value.
-                    let Some(e) = genmodel_error(model, &input.header, &row.record, options) else {
+                    let Some(e) = genmodel_error(model, input.header, &row.record, options) else {
                         continue;
                     };
                     return Err(fail(format!(

@@ -12,12 +12,12 @@ use ae4j_fixtures::{doubles, load_cases_with_deep_features, Case, DeepFeatureCas
 use common::{json_f64, post_json, request};
 use serde_json::{json, Map, Value};
 
+/// A fixture row's input and H2O's deep features of it, per hidden layer.
+type ServerRow<'c> = (&'c Map<String, Value>, Vec<Vec<f64>>);
+
 /// The fixture rows the server scored whose inputs are plain JSON (strings, numbers, null),
 /// with H2O's values per hidden layer.
-fn json_rows<'c>(
-    case: &'c Case,
-    deep: &DeepFeatureCase,
-) -> Vec<(&'c Map<String, Value>, Vec<Vec<f64>>)> {
+fn json_rows<'c>(case: &'c Case, deep: &DeepFeatureCase) -> Vec<ServerRow<'c>> {
     case.rows
         .iter()
         .zip(&deep.rows)
@@ -50,13 +50,7 @@ fn text_safe(case: &Case, input: &Map<String, Value>) -> bool {
 
 const LENIENT: &str = "convert_unknown_categoricals_to_na=true&convert_invalid_numbers_to_na=true";
 
-fn native_json(
-    addr: SocketAddr,
-    case: &Case,
-    rows: &[(&Map<String, Value>, Vec<Vec<f64>>)],
-    layer: usize,
-    tally: &mut Tally,
-) {
+fn native_json(addr: SocketAddr, case: &Case, rows: &[ServerRow], layer: usize, tally: &mut Tally) {
     let body = json!({
         "rows": rows.iter().map(|(input, _)| Value::Object((*input).clone())).collect::<Vec<_>>(),
         "convert_unknown_categoricals_to_na": true,
@@ -85,7 +79,7 @@ fn native_json(
 fn native_csv(
     addr: SocketAddr,
     case: &Case,
-    rows: &[(&Map<String, Value>, Vec<Vec<f64>>)],
+    rows: &[ServerRow],
     layer: usize,
     names: &[String],
     tally: &mut Tally,
@@ -138,13 +132,7 @@ fn parse(field: &str) -> f64 {
     }
 }
 
-fn v2(
-    addr: SocketAddr,
-    case: &Case,
-    rows: &[(&Map<String, Value>, Vec<Vec<f64>>)],
-    layer: usize,
-    tally: &mut Tally,
-) {
+fn v2(addr: SocketAddr, case: &Case, rows: &[ServerRow], layer: usize, tally: &mut Tally) {
     let rows: Vec<_> = rows
         .iter()
         .filter(|(input, _)| text_safe(case, input))
@@ -200,7 +188,7 @@ fn v2(
 fn mlflow(
     addr: SocketAddr,
     case: &Case,
-    rows: &[(&Map<String, Value>, Vec<Vec<f64>>)],
+    rows: &[ServerRow],
     layer: usize,
     names: &[String],
     tally: &mut Tally,
