@@ -15,6 +15,7 @@
 
 mod api;
 mod csvio;
+mod h2o;
 mod metrics;
 mod mlflow;
 mod models;
@@ -41,6 +42,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 pub use csvio::push_number;
+pub use h2o::H2oArgs;
 pub use models::{ModelSpecArg, Registry};
 
 /// `ae4j serve` options.
@@ -73,6 +75,8 @@ pub struct ServeArgs {
     /// On SIGTERM/SIGINT, how long in-flight requests may run before the service exits anyway.
     #[arg(long, default_value_t = 30)]
     pub shutdown_grace_secs: u64,
+    #[command(flatten)]
+    pub h2o: h2o::H2oArgs,
     /// Request log format (one line per request on standard error).
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -99,6 +103,7 @@ impl ServeArgs {
             request_timeout_secs: 30,
             shutdown_grace_secs: 30,
             log_format: LogFormat::Off,
+            h2o: h2o::H2oArgs::default(),
         }
     }
 }
@@ -110,14 +115,20 @@ pub(crate) struct AppState {
     pub max_rows: usize,
     pub metrics: metrics::Metrics,
     pub started: Instant,
+    /// The H2O-compatible API's frames and jobs (`--h2o-api`), else `None`.
+    pub h2o: Option<Arc<h2o::H2oState>>,
 }
 
 pub(crate) type Shared = Arc<AppState>;
 
 /// The service's routes over loaded models.
 fn router(state: Shared, request_timeout: Duration) -> Router {
-    Router::new()
-        .route("/healthz", get(native::healthz))
+    let base = if state.h2o.is_some() {
+        h2o::routes()
+    } else {
+        Router::new()
+    };
+    base.route("/healthz", get(native::healthz))
         .route("/metrics", get(metrics::handler))
         .route("/openapi.json", get(native::openapi))
         .route("/v1/models", get(native::list_models))
@@ -330,6 +341,7 @@ async fn serve(
         max_rows: args.max_rows,
         metrics: metrics::Metrics::default(),
         started: Instant::now(),
+        h2o: h2o::H2oState::new(&args.h2o)?,
     });
     let app = router(state, Duration::from_secs(args.request_timeout_secs.max(1)));
     let mut http = hyper::server::conn::http1::Builder::new();
