@@ -12,8 +12,9 @@ BENCHMARKS.md (run it with `bench/run.sh`, which builds everything first):
   --decimal` on the same CSV (wall time best of 3, peak RSS of each process), then both on
   200,000 and 2,000,000 rows of the small model (peak RSS: memory flat in the number of rows).
 
-Then it appends `bench/other-benchmarks.md` (service and Spark figures, each with its own command)
-and `bench/profiles.md` (issue #5's targets and the profiles behind the gaps), both hand-written.
+Then it appends `bench/other-benchmarks.md` (service and Spark figures, each with its own command),
+`bench/python.md` (the Python package, written by `bench/python_bench.sh`) and `bench/profiles.md`
+(issue #5's targets and the profiles behind the gaps, hand-written).
 
 Environment: AE4J_BENCH_QUICK=1 for a fast smoke run (fewer rows and samples); AE4J_PEAK_GFLOPS
 (default 40: 2.5 GHz x 16 f64 FLOP/cycle with AVX2, no FMA) for the floor.
@@ -232,7 +233,7 @@ def main():
     text = "\n".join(L)
     # Figures measured by other harnesses (service, Spark), each with its own command, then the
     # profiles behind the targets not reached.
-    for extra in ["other-benchmarks.md", "profiles.md"]:
+    for extra in ["other-benchmarks.md", "python.md", "profiles.md"]:
         path = os.path.join(ROOT, "bench", extra)
         if os.path.exists(path):
             text += open(path, encoding="utf-8").read()

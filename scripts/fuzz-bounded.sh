@@ -49,16 +49,20 @@ seed_dir() { # target
   esac
 }
 
+# Build outside the clone so a fresh clone (CI) reuses the dependencies' instrumented builds.
+target_dir="${AE4J_FUZZ_TARGET_DIR:-$HOME/.cache/ae4j/fuzz-target}"
+mkdir -p "$target_dir"
+
 targets=(java_double convert_row mojo_ini mojo_zip pojo_source)
 echo "ae4j fuzz: building ${#targets[@]} targets (nightly, AddressSanitizer, optimized)"
-timeout 1800 cargo +nightly fuzz build -O
+timeout 1800 cargo +nightly fuzz build -O --target-dir "$target_dir"
 
 failed=0
 for t in "${targets[@]}"; do
   mkdir -p "$work/$t"
   log="$work/$t.log"
   # New inputs go to the scratch directory: the seeds stay as they are.
-  if timeout $((secs + 300)) cargo +nightly fuzz run -O "$t" "$work/$t" "$(seed_dir "$t")" -- \
+  if timeout $((secs + 300)) cargo +nightly fuzz run -O --target-dir "$target_dir" "$t" "$work/$t" "$(seed_dir "$t")" -- \
       -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 >"$log" 2>&1; then
     echo "ae4j fuzz: $t: ok, $(grep -E '^stat::number_of_executed_units' "$log" | awk '{print $2}') executions in ${secs} s"
   else

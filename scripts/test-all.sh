@@ -6,7 +6,12 @@
 #            exactness floors, numpy decision reference), CLI, service, JNI crate
 #   service  the service's Python tests (tritonclient, OpenAPI/schemathesis, decisions, KServe
 #            manifests), hadolint, a bounded checked load run (scripts/test-service.sh)
+#   h2o-api  h2o-py 3.46.0.7 and curl against `ae4j serve --h2o-api`, recorded-answer contracts
+#   python   the ae4j Python package: manylinux2014 wheel (maturin + zig), pytest against the
+#            fixtures and h2o.mojo_predict_pandas (scripts/test-python.sh)
 #   java     gradle build: JNI library, JUnit under -Xcheck:jni, jar, quick start
+#   dropin   genmodel-style programs compiled twice (genmodel, then ae4j with only the imports
+#            rewritten), outputs compared; the javap surface check (tests/dropin/run.sh)
 #   live     `ae4j import-h2o` against a real H2O 3.46.0.12 on 127.0.0.1, genmodel check
 #   fuzz     a bounded libFuzzer run of every target (scripts/fuzz-bounded.sh)
 #   spark    the ae4j-spark jar on local Spark 3.5 (beside Sparkling Water) and 4.0
@@ -91,7 +96,10 @@ summary() {
 stage --no-tests lint bash -c 'cargo fmt --all -- --check && cargo clippy --workspace --all-targets --locked -- -D warnings'
 stage rust cargo test --workspace --locked
 stage service ./scripts/test-service.sh
+stage h2o-api tests/h2o-api/run.sh
+stage python ./scripts/test-python.sh
 stage java gradle cleanTest build --console=plain --no-daemon
+stage dropin tests/dropin/run.sh
 stage live bash tests/import/run_live.sh
 stage fuzz ./scripts/fuzz-bounded.sh
 stage spark tests/spark/run.sh

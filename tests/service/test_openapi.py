@@ -1,46 +1,10 @@
 """openapi.json is a valid OpenAPI 3.1 document, and the service's real answers (successes and
 errors, on every protocol) match the schemas it gives for them."""
 
-import json
-import pathlib
-import re
-
-import jsonschema
 import pytest
 import requests
-from openapi_spec_validator import validate
 
-SPEC_PATH = pathlib.Path(__file__).resolve().parents[2] / "rust" / "ae4j-serve" / "openapi.json"
-
-
-@pytest.fixture(scope="module")
-def spec(service):
-    served = requests.get(service.url + "/openapi.json", timeout=10).json()
-    with open(SPEC_PATH, encoding="utf-8") as f:
-        assert served == json.load(f), "the service serves the committed document"
-    validate(served)
-    return served
-
-
-def operation(spec, method, path):
-    for template, item in spec["paths"].items():
-        pattern = "^" + re.sub(r"\{[^}]+\}", "[^/]+", template) + "$"
-        if re.match(pattern, path) and method in item:
-            return item[method]
-    raise AssertionError(f"{method.upper()} {path} is not in openapi.json")
-
-
-def check(spec, method, path, response):
-    op = operation(spec, method, path.split("?")[0])
-    declared = op["responses"].get(str(response.status_code))
-    assert declared is not None, f"{method.upper()} {path}: status {response.status_code} not declared"
-    ctype = response.headers["content-type"].split(";")[0].strip()
-    assert ctype in declared["content"], f"{method.upper()} {path}: {ctype} not declared for {response.status_code}"
-    schema = declared["content"][ctype]["schema"]
-    if ctype == "application/json":
-        jsonschema.validate(response.json(), {**schema, "components": spec["components"]},
-                            cls=jsonschema.Draft202012Validator)
-
+from conftest import check
 
 ROW = {"country": "US", "device": "mobile", "channel": "web", "age": 41, "income": 52000.5}
 

@@ -6,7 +6,11 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bytes::{Bytes, BytesMut};
 use http_body_util::BodyExt;
+use serde::{Serialize, Serializer};
 use serde_json::json;
+
+use crate::models::Served;
+use crate::scoring::Outcome;
 
 /// The API family a request belongs to: it decides the error body's shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -206,8 +210,25 @@ pub async fn read_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<
     Ok(buf.freeze())
 }
 
-/// A JSON number or, for values JSON cannot hold, Java's spelling as a string
-/// (`"NaN"`, `"Infinity"`, `"-Infinity"`).
+/// A double in a JSON answer: a number or, for values JSON cannot hold, Java's spelling as a
+/// string (`"NaN"`, `"Infinity"`, `"-Infinity"`).
+#[derive(Clone, Copy, Debug)]
+pub struct Double(pub f64);
+
+impl Serialize for Double {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let v = self.0;
+        if v.is_finite() {
+            s.serialize_f64(v)
+        } else if v.is_nan() {
+            s.serialize_str("NaN")
+        } else {
+            s.serialize_str(if v > 0.0 { "Infinity" } else { "-Infinity" })
+        }
+    }
+}
+
+/// A [`Double`] as a JSON value, for answers built as `serde_json::Value`s.
 pub fn num(v: f64) -> serde_json::Value {
     match serde_json::Number::from_f64(v) {
         Some(n) => serde_json::Value::Number(n),
@@ -215,6 +236,64 @@ pub fn num(v: f64) -> serde_json::Value {
         None if v > 0.0 => "Infinity".into(),
         None => "-Infinity".into(),
     }
+}
+
+/// Doubles named in order (`{"reconstr_age.SE": ..., ...}`), serialized as a JSON object.
+pub struct Named<'a>(pub &'a [String], pub &'a [f64]);
+
+impl Serialize for Named<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().zip(self.1).map(|(k, &v)| (k, Double(v))))
+    }
+}
+
+/// A JSON answer with its content type.
+pub fn json_response(body: &impl Serialize) -> Response {
+    match serde_json::to_vec(body) {
+        Ok(bytes) => ([(header::CONTENT_TYPE, "application/json")], bytes).into_response(),
+        Err(e) => ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("cannot write the answer: {e}"),
+        )
+        .into_response(),
+    }
+}
+
+/// A CSV answer with its content type.
+pub fn csv_response(text: String) -> Response {
+    ([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], text).into_response()
+}
+
+/// The body kind of a scoring request, when it is one of `kinds` (else 415 naming `accepted`).
+pub fn accepted_body(
+    headers: &HeaderMap,
+    kinds: &[BodyKind],
+    accepted: &str,
+) -> Result<BodyKind, ApiError> {
+    let kind = body_kind(headers);
+    if kinds.contains(&kind) {
+        Ok(kind)
+    } else {
+        Err(unsupported_type(headers, accepted))
+    }
+}
+
+/// The note for a scored request.
+pub fn note(served: &Served, protocol: Protocol, outcome: &Outcome) -> Scored {
+    Scored {
+        model: served.id.clone(),
+        protocol,
+        rows: outcome.rows() as u64,
+        row_errors: outcome.failed() as u64,
+    }
+}
+
+/// The request's error for protocols that answer a batch or fail it (v2, MLflow): the first
+/// row that cannot be scored.
+pub fn first_row_error(outcome: &Outcome) -> Option<ApiError> {
+    outcome
+        .first_error()
+        .map(|(i, f)| ApiError::bad_request(format!("row {i}: {}: {}", f.kind, f.message)))
 }
 
 /// A JSON body that serde could not read, as a 400 with serde's message (line and column).

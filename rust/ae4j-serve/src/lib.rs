@@ -16,10 +16,12 @@
 mod api;
 mod csvio;
 mod h2o;
+mod linger;
 mod metrics;
 mod mlflow;
 mod models;
 mod native;
+mod params;
 mod scoring;
 mod v2;
 
@@ -40,6 +42,7 @@ use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
+use tower::ServiceExt as _;
 
 pub use csvio::push_number;
 pub use h2o::H2oArgs;
@@ -62,6 +65,14 @@ pub struct ServeArgs {
     /// Largest request body accepted, in bytes (larger: 413).
     #[arg(long, default_value_t = 8 * 1024 * 1024)]
     pub max_body_bytes: usize,
+    /// After answering a request whose body it did not read (413, or a 404/415 known from the
+    /// headers), how long the service goes on reading and dropping the body before it closes
+    /// the connection, so that clients still sending get the answer instead of a reset.
+    #[arg(long, default_value_t = 5)]
+    pub lingering_secs: u64,
+    /// The most bytes of such a body read and dropped before the connection closes.
+    #[arg(long, default_value_t = 64 * 1024 * 1024)]
+    pub lingering_bytes: u64,
     /// Most rows accepted in one request (more: 413).
     #[arg(long, default_value_t = 10_000)]
     pub max_rows: usize,
@@ -98,6 +109,8 @@ impl ServeArgs {
             host: "127.0.0.1".into(),
             port: 0,
             max_body_bytes: 8 * 1024 * 1024,
+            lingering_secs: 5,
+            lingering_bytes: 64 * 1024 * 1024,
             max_rows: 10_000,
             header_timeout_secs: 10,
             request_timeout_secs: 30,
@@ -348,6 +361,10 @@ async fn serve(
     http.timer(TokioTimer::new())
         .header_read_timeout(Duration::from_secs(args.header_timeout_secs.max(1)));
     let graceful = GracefulShutdown::new();
+    let lingering = linger::Bounds {
+        time: Duration::from_secs(args.lingering_secs),
+        bytes: args.lingering_bytes,
+    };
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
@@ -362,7 +379,14 @@ async fn serve(
                     }
                 };
                 let _ = stream.set_nodelay(true);
-                let service = TowerToHyperService::new(app.clone());
+                // Each request's body is watched, so that the connection lingers on close
+                // when one was left unread.
+                let unread = linger::Unread::default();
+                let watch = unread.clone();
+                let service = TowerToHyperService::new(
+                    app.clone().map_request(move |req| watch.watch(req)),
+                );
+                let stream = linger::LingeringStream::new(stream, unread, lingering);
                 let connection = http.serve_connection(TokioIo::new(stream), service);
                 let watched = graceful.watch(connection);
                 tokio::spawn(async move {

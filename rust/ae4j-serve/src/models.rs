@@ -53,6 +53,7 @@ fn check_id(id: &str) -> Result<(), String> {
 }
 
 /// One loaded model.
+#[derive(Clone)]
 pub struct Served {
     pub id: String,
     pub path: PathBuf,

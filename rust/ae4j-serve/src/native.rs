@@ -1,17 +1,18 @@
 //! The native API: `/v1/score`, `/v1/models/{id}/score`, `/v1/models[/{id}]`, `/healthz`,
 //! `/openapi.json`.
 
-use ae4j_core::{ConvertOptions, Model};
+use ae4j_core::Model;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use crate::api::{self, num, ApiError, BodyKind, Protocol, Scored};
+use crate::api::{self, ApiError, BodyKind, Double, Named, Protocol};
 use crate::models::Served;
+use crate::params::ScoreParams;
 use crate::scoring::{self, column_names, Options, Outcome, Rows};
 use crate::Shared;
 
@@ -98,7 +99,7 @@ pub fn calibration_info(served: &Served) -> Value {
     match &served.calibration {
         None => Value::Null,
         Some(c) => json!({
-            "threshold": num(c.threshold),
+            "threshold": Double(c.threshold),
             "quantile": c.quantile,
             "rows": c.rows,
             "rows_left_out": c.rows_left_out,
@@ -114,44 +115,57 @@ pub fn find<'a>(state: &'a Shared, id: &str) -> Result<&'a Served, ApiError> {
     })
 }
 
-/// Scoring switches, in the query string (any body) or the JSON body.
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
+/// `POST /v1/score`'s and `POST /v1/models/{id}/score`'s query string: `?model=` and the
+/// scoring parameters (the only way to give them with a CSV body).
 struct ScoreQuery {
     model: Option<String>,
-    per_feature: Option<bool>,
-    reconstruction: Option<bool>,
-    convert_unknown_categoricals_to_na: Option<bool>,
-    convert_invalid_numbers_to_na: Option<bool>,
-    threshold: Option<f64>,
-    explain: Option<usize>,
-    deep_features_layer: Option<i64>,
+    params: ScoreParams,
 }
 
+/// A JSON body: the rows, and the scoring parameters as keys next to them.
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct ScoreRequest {
     rows: Vec<Map<String, Value>>,
-    #[serde(default)]
-    per_feature: bool,
-    #[serde(default)]
-    reconstruction: bool,
-    #[serde(default)]
-    convert_unknown_categoricals_to_na: bool,
-    #[serde(default)]
-    convert_invalid_numbers_to_na: bool,
-    #[serde(default)]
-    threshold: Option<f64>,
-    #[serde(default)]
-    explain: Option<usize>,
-    #[serde(default)]
-    deep_features_layer: Option<i64>,
+    #[serde(flatten)]
+    params: Map<String, Value>,
 }
 
+impl ScoreRequest {
+    fn params(&self) -> Result<ScoreParams, ApiError> {
+        let names = ScoreParams::names();
+        if let Some(k) = self.params.keys().find(|k| !names.contains(&k.as_str())) {
+            return Err(ApiError::bad_request(format!(
+                "malformed request JSON: unknown field `{k}`, expected one of `rows`, {}",
+                names
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+        ScoreParams::from_keys(&self.params).map_err(ApiError::bad_request)
+    }
+}
+
+/// The query string's `model` and parameters. The parameters are read by serde_urlencoded, as
+/// axum's `Query` does (its derive cannot flatten typed fields, hence the two steps).
 fn query(uri: &Uri) -> Result<ScoreQuery, ApiError> {
-    axum::extract::Query::<ScoreQuery>::try_from_uri(uri)
-        .map(|q| q.0)
-        .map_err(|e| ApiError::bad_request(format!("bad query string: {}", e.body_text())))
+    let bad = |e: &dyn std::fmt::Display| {
+        ApiError::bad_request(format!(
+            "bad query string: Failed to deserialize query string: {e}"
+        ))
+    };
+    let mut pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(uri.query().unwrap_or("")).map_err(|e| bad(&e))?;
+    let mut model = None;
+    for (_, v) in pairs.extract_if(.., |(k, _)| k == "model") {
+        if model.replace(v).is_some() {
+            return Err(bad(&"duplicate field `model`"));
+        }
+    }
+    let rest = serde_urlencoded::to_string(&pairs).map_err(|e| bad(&e))?;
+    let params = serde_urlencoded::from_str(&rest).map_err(|e| bad(&e))?;
+    Ok(ScoreQuery { model, params })
 }
 
 pub async fn score_default(
@@ -171,7 +185,7 @@ pub async fn score_default(
             ))
         })?,
     };
-    score(&state, served, q, headers, body).await
+    score(&state, served, q.params, headers, body).await
 }
 
 pub async fn score_model(
@@ -188,140 +202,158 @@ pub async fn score_model(
             "?model= names another model than the path",
         ));
     }
-    score(&state, served, q, headers, body).await
+    score(&state, served, q.params, headers, body).await
 }
 
 async fn score(
     state: &Shared,
     served: &Served,
-    q: ScoreQuery,
+    query: ScoreParams,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let kind = api::body_kind(&headers);
-    if !matches!(kind, BodyKind::Json | BodyKind::Csv) {
-        return Err(api::unsupported_type(
-            &headers,
-            "application/json or text/csv",
-        ));
-    }
+    let kind = api::accepted_body(
+        &headers,
+        &[BodyKind::Json, BodyKind::Csv],
+        "application/json or text/csv",
+    )?;
+    // The query's parameters are checked before the body is read.
+    query
+        .options(&served.model)
+        .map_err(ApiError::bad_request)?;
     let bytes = api::read_body(&headers, body, state.max_body_bytes).await?;
-    let query_options = Options {
-        per_feature: q.per_feature.unwrap_or(false),
-        reconstruction: q.reconstruction.unwrap_or(false),
-        convert: ConvertOptions {
-            unknown_categorical_to_na: q.convert_unknown_categoricals_to_na.unwrap_or(false),
-            invalid_number_to_na: q.convert_invalid_numbers_to_na.unwrap_or(false),
-        },
-        threshold: scoring::check_threshold(q.threshold).map_err(ApiError::bad_request)?,
-        explain: q.explain.unwrap_or(0),
-        deep_features_layer: scoring::deep_features_layer(&served.model, q.deep_features_layer)
-            .map_err(ApiError::bad_request)?,
-    };
-    let (model, id, max_rows) = (served.model.clone(), served.id.clone(), state.max_rows);
-    let calibration = served.calibration.clone();
+    let (served, max_rows) = (served.clone(), state.max_rows);
     let csv_out = kind == BodyKind::Csv || api::wants_csv(&headers);
     api::offload(bytes.len(), move || {
-        let mut options = query_options;
-        let rows = if kind == BodyKind::Csv {
-            crate::csvio::parse(&bytes, max_rows)?
-        } else {
-            let req: ScoreRequest = serde_json::from_slice(&bytes).map_err(api::json_error)?;
-            if req.rows.len() > max_rows {
-                return Err(ApiError::too_many_rows(req.rows.len(), max_rows));
-            }
-            options.per_feature |= req.per_feature;
-            options.reconstruction |= req.reconstruction;
-            options.convert.unknown_categorical_to_na |= req.convert_unknown_categoricals_to_na;
-            options.convert.invalid_number_to_na |= req.convert_invalid_numbers_to_na;
-            if req.threshold.is_some() {
-                options.threshold =
-                    scoring::check_threshold(req.threshold).map_err(ApiError::bad_request)?;
-            }
-            if let Some(k) = req.explain {
-                options.explain = k;
-            }
-            if req.deep_features_layer.is_some() {
-                options.deep_features_layer =
-                    scoring::deep_features_layer(&model, req.deep_features_layer)
-                        .map_err(ApiError::bad_request)?;
-            }
-            Rows::Records(req.rows)
-        };
-        // At most every input column can be named.
-        options.explain = options.explain.min(model.n_features());
-        let outcome = scoring::score(&model, calibration.as_deref(), &rows, options);
-        let note = Scored {
-            model: id.clone(),
-            protocol: Protocol::Native,
-            rows: outcome.rows() as u64,
-            row_errors: outcome.failed() as u64,
-        };
+        let (rows, params) = read_rows(kind, &bytes, max_rows, query)?;
+        let options = params
+            .options(&served.model)
+            .map_err(ApiError::bad_request)?;
+        let outcome = scoring::score(&served.model, served.calibration.as_deref(), &rows, options);
         let response = if csv_out {
-            (
-                [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],
-                crate::csvio::render(&model, &outcome, options),
-            )
-                .into_response()
+            api::csv_response(crate::csvio::render(&served.model, &outcome, options))
         } else {
-            Json(json!({
-                "model": id,
-                "results": results(&model, &outcome, options),
-            }))
-            .into_response()
+            let names = column_names(&served.model);
+            api::json_response(&ScoreResponse {
+                model: &served.id,
+                results: results(&served.model, &names, &outcome, options),
+            })
         };
-        Ok(api::with_note(response, note))
+        Ok(api::with_note(
+            response,
+            api::note(&served, Protocol::Native, &outcome),
+        ))
     })
     .await
 }
 
-/// One JSON result per row: `{"mse", "anomaly"?, "percentile"?, "per_feature"?,
-/// "reconstruction"?, "explanation"?, "deep_features"?}` or `{"error"}`.
-pub fn results(model: &Model, outcome: &Outcome, options: Options) -> Vec<Value> {
-    let (se_names, recon_names) = column_names(model);
+/// The rows of a CSV or JSON body, and the parameters: the query's, with a JSON body's on top.
+fn read_rows(
+    kind: BodyKind,
+    bytes: &[u8],
+    max_rows: usize,
+    query: ScoreParams,
+) -> Result<(Rows, ScoreParams), ApiError> {
+    if kind == BodyKind::Csv {
+        return Ok((crate::csvio::parse(bytes, max_rows)?, query));
+    }
+    let req: ScoreRequest = serde_json::from_slice(bytes).map_err(api::json_error)?;
+    let params = req.params()?;
+    if req.rows.len() > max_rows {
+        return Err(ApiError::too_many_rows(req.rows.len(), max_rows));
+    }
+    Ok((Rows::Records(req.rows), query.overlaid(params)))
+}
+
+#[derive(Serialize)]
+struct ScoreResponse<'a> {
+    model: &'a str,
+    results: Vec<RowResult<'a>>,
+}
+
+/// One row's answer: its scores, or why it could not be scored.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum RowResult<'a> {
+    Failed { error: RowError<'a> },
+    Scored(RowScore<'a>),
+}
+
+#[derive(Serialize)]
+struct RowError<'a> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    message: &'a str,
+}
+
+/// `{"mse", "anomaly"?, "percentile"?, "per_feature"?, "reconstruction"?, "explanation"?}`.
+#[derive(Serialize)]
+struct RowScore<'a> {
+    mse: Double,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    anomaly: Option<bool>,
+    /// Present with `anomaly`; null without a calibration.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    percentile: Option<Option<Double>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    per_feature: Option<Named<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reconstruction: Option<Named<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    explanation: Option<Vec<Share<'a>>>,
+    /// The chosen hidden layer's activations (`deep_features_layer`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deep_features: Option<Vec<Double>>,
+}
+
+#[derive(Serialize)]
+struct Share<'a> {
+    column: &'a str,
+    share: Double,
+}
+
+/// One result per row, in input order.
+fn results<'a>(
+    model: &'a Model,
+    names: &'a (Vec<String>, Vec<String>),
+    outcome: &'a Outcome,
+    options: Options,
+) -> Vec<RowResult<'a>> {
     (0..outcome.rows())
         .map(|i| {
             if let Some(f) = &outcome.errors[i] {
-                return json!({"error": {"type": f.kind, "message": f.message}});
+                return RowResult::Failed {
+                    error: RowError {
+                        kind: &f.kind,
+                        message: &f.message,
+                    },
+                };
             }
-            let mut r = Map::new();
-            r.insert("mse".into(), num(outcome.mse[i]));
-            if let Some(d) = outcome.decision(i) {
-                r.insert("anomaly".into(), Value::Bool(d.anomaly));
-                r.insert("percentile".into(), d.percentile.map_or(Value::Null, num));
-            }
-            if options.per_feature {
-                r.insert("per_feature".into(), named(&se_names, outcome.se_row(i)));
-            }
-            if options.reconstruction {
-                r.insert(
-                    "reconstruction".into(),
-                    named(&recon_names, outcome.recon_row(i)),
-                );
-            }
-            if options.explain > 0 {
-                let explanation = outcome
-                    .explanation(i)
-                    .iter()
-                    .map(|&(c, share)| json!({"column": model.columns()[c].name, "share": num(share)}))
-                    .collect();
-                r.insert("explanation".into(), Value::Array(explanation));
-            }
-            if options.deep_features_layer.is_some() {
-                let values = outcome.deep_row(i).iter().map(|&v| num(v)).collect();
-                r.insert("deep_features".into(), Value::Array(values));
-            }
-            Value::Object(r)
+            let decision = outcome.decision(i);
+            RowResult::Scored(RowScore {
+                mse: Double(outcome.mse[i]),
+                anomaly: decision.map(|d| d.anomaly),
+                percentile: decision.map(|d| d.percentile.map(Double)),
+                per_feature: options
+                    .per_feature
+                    .then(|| Named(&names.0, outcome.se_row(i))),
+                reconstruction: options
+                    .reconstruction
+                    .then(|| Named(&names.1, outcome.recon_row(i))),
+                explanation: (options.explain > 0).then(|| {
+                    outcome
+                        .explanation(i)
+                        .iter()
+                        .map(|&(c, share)| Share {
+                            column: &model.columns()[c].name,
+                            share: Double(share),
+                        })
+                        .collect()
+                }),
+                deep_features: options
+                    .deep_features_layer
+                    .map(|_| outcome.deep_row(i).iter().map(|&v| Double(v)).collect()),
+            })
         })
         .collect()
-}
-
-pub fn named(names: &[String], values: &[f64]) -> Value {
-    Value::Object(
-        names
-            .iter()
-            .zip(values)
-            .map(|(k, &v)| (k.clone(), num(v)))
-            .collect(),
-    )
 }

@@ -12,23 +12,29 @@
 //! `reconstruction` (`FP64`, `[n, slots]`, slots in H2O's order: see `GET /v1/models/{id}`).
 //! When the model is calibrated or the request gives the parameter `threshold` (a number, in
 //! place of the calibrated one): `anomaly` (`BOOL`, `[n]`) and `percentile` (`FP64`, `[n]`, NaN
-//! when unknown, i.e. without a calibration). With the parameter `deep_features_layer` (an
-//! integer, a hidden layer from 0): `deep_features` (`FP64`, `[n, units]`), that layer's
-//! activations (H2O's deep features).
+//! when unknown, i.e. without a calibration). With the parameter `deep_features_layer` (a
+//! hidden layer, from 0): `deep_features` (`FP64`, `[n, units]`), that layer's activations
+//! (H2O's deep features). With the parameter `explain` (k):
+//! `explanation_columns` (`BYTES`, `[n, k]`) and `explanation_shares` (`FP64`, `[n, k]`), each
+//! row's input columns with the largest shares of its squared error ("" and NaN past a row's
+//! explanation, i.e. for a row with no error). The parameters are those of every protocol
+//! (`crate::params`), and `binary_data_output`.
 
-use ae4j_core::{ConvertOptions, Model};
+use std::borrow::Cow;
+
+use ae4j_core::Model;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use bytes::Bytes;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use crate::api::{self, num, ApiError, BodyKind, Protocol, Scored};
+use crate::api::{self, ApiError, BodyKind, Double, Protocol};
 use crate::models::Served;
-use crate::scoring::{self, Column, ColumnValues, Options, Rows};
+use crate::params::ScoreParams;
+use crate::scoring::{self, Column, ColumnValues, Options, Outcome, Rows};
 use crate::Shared;
 
 const HEADER_LENGTH: &str = "inference-header-content-length";
@@ -36,8 +42,10 @@ pub const MSE: &str = "reconstruction_mse";
 pub const PER_FEATURE: &str = "per_feature_se";
 pub const RECONSTRUCTION: &str = "reconstruction";
 pub const ANOMALY: &str = "anomaly";
-pub const PERCENTILE: &str = "percentile";
 pub const DEEP_FEATURES: &str = "deep_features";
+pub const PERCENTILE: &str = "percentile";
+pub const EXPLANATION_COLUMNS: &str = "explanation_columns";
+pub const EXPLANATION_SHARES: &str = "explanation_shares";
 
 fn v2(e: ApiError) -> ApiError {
     e.with(Protocol::V2)
@@ -140,7 +148,184 @@ struct RequestedOutput {
     parameters: Map<String, Value>,
 }
 
-/// A tensor's elements, decoded.
+#[derive(Serialize)]
+struct InferResponse<'a> {
+    model_name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<String>,
+    outputs: Vec<OutputTensor<'a>>,
+}
+
+/// An answer's tensor: its data in JSON, or its size in the binary part of the body.
+#[derive(Serialize)]
+struct OutputTensor<'a> {
+    name: &'static str,
+    datatype: &'static str,
+    shape: Vec<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<Data<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    parameters: Option<BinarySize>,
+}
+
+#[derive(Serialize)]
+struct BinarySize {
+    binary_data_size: usize,
+}
+
+/// The outputs a request can ask for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Output {
+    Mse,
+    PerFeature,
+    Reconstruction,
+    Anomaly,
+    Percentile,
+    ExplanationColumns,
+    ExplanationShares,
+    DeepFeatures,
+}
+
+impl Output {
+    const ALL: [Output; 8] = [
+        Output::Mse,
+        Output::PerFeature,
+        Output::Reconstruction,
+        Output::Anomaly,
+        Output::Percentile,
+        Output::ExplanationColumns,
+        Output::ExplanationShares,
+        Output::DeepFeatures,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Output::Mse => MSE,
+            Output::PerFeature => PER_FEATURE,
+            Output::Reconstruction => RECONSTRUCTION,
+            Output::Anomaly => ANOMALY,
+            Output::Percentile => PERCENTILE,
+            Output::ExplanationColumns => EXPLANATION_COLUMNS,
+            Output::ExplanationShares => EXPLANATION_SHARES,
+            Output::DeepFeatures => DEEP_FEATURES,
+        }
+    }
+
+    fn named(name: &str) -> Result<Output, ApiError> {
+        Output::ALL
+            .into_iter()
+            .find(|o| o.name() == name)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Output::ALL.iter().map(|o| o.name()).collect();
+                ApiError::bad_request(format!(
+                    "unknown output '{name}': the outputs are {}",
+                    names.join(", ")
+                ))
+            })
+    }
+
+    /// This output's tensor for the scored rows.
+    fn tensor<'a>(
+        self,
+        model: &'a Model,
+        outcome: &'a Outcome,
+        options: Options,
+    ) -> (Vec<usize>, Data<'a>) {
+        let (n, slots, k) = (outcome.rows(), outcome.slots, options.explain);
+        let decisions = outcome.decisions.as_deref().unwrap_or(&[]);
+        let explained = |i: usize, j: usize| outcome.explanation(i).get(j).copied();
+        match self {
+            Output::Mse => (vec![n], Data::Doubles(Cow::Borrowed(&outcome.mse))),
+            Output::PerFeature => (vec![n, slots], Data::Doubles(Cow::Borrowed(&outcome.se))),
+            Output::Reconstruction => {
+                (vec![n, slots], Data::Doubles(Cow::Borrowed(&outcome.recon)))
+            }
+            Output::Anomaly => (
+                vec![n],
+                Data::Bools(decisions.iter().map(|d| d.anomaly).collect()),
+            ),
+            Output::Percentile => (
+                vec![n],
+                Data::Doubles(
+                    decisions
+                        .iter()
+                        .map(|d| d.percentile.unwrap_or(f64::NAN))
+                        .collect::<Vec<_>>()
+                        .into(),
+                ),
+            ),
+            // Past a row's explanation (a row with no error): "" and NaN.
+            Output::ExplanationColumns => (
+                vec![n, k],
+                Data::Texts(
+                    (0..n * k)
+                        .map(|x| {
+                            explained(x / k, x % k)
+                                .map_or("", |(c, _)| model.columns()[c].name.as_str())
+                        })
+                        .collect(),
+                ),
+            ),
+            Output::ExplanationShares => (
+                vec![n, k],
+                Data::Doubles(
+                    (0..n * k)
+                        .map(|x| explained(x / k, x % k).map_or(f64::NAN, |(_, s)| s))
+                        .collect::<Vec<_>>()
+                        .into(),
+                ),
+            ),
+            Output::DeepFeatures => (
+                vec![n, outcome.deep_width],
+                Data::Doubles(Cow::Borrowed(&outcome.deep)),
+            ),
+        }
+    }
+}
+
+/// A tensor's elements, to answer (the scores borrowed from the outcome).
+enum Data<'a> {
+    Doubles(Cow<'a, [f64]>),
+    Bools(Vec<bool>),
+    Texts(Vec<&'a str>),
+}
+
+impl Data<'_> {
+    fn datatype(&self) -> &'static str {
+        match self {
+            Data::Doubles(_) => "FP64",
+            Data::Bools(_) => "BOOL",
+            Data::Texts(_) => "BYTES",
+        }
+    }
+
+    /// The binary tensor data extension's layout: little-endian numbers, a byte per BOOL, and
+    /// BYTES elements as a 4-byte little-endian length then the bytes.
+    fn write_binary(&self, out: &mut Vec<u8>) {
+        match self {
+            Data::Doubles(v) => v
+                .iter()
+                .for_each(|x| out.extend_from_slice(&x.to_le_bytes())),
+            Data::Bools(v) => out.extend(v.iter().map(|&b| u8::from(b))),
+            Data::Texts(v) => v.iter().for_each(|t| {
+                out.extend_from_slice(&(t.len() as u32).to_le_bytes());
+                out.extend_from_slice(t.as_bytes());
+            }),
+        }
+    }
+}
+
+impl Serialize for Data<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Data::Doubles(v) => s.collect_seq(v.iter().map(|&x| Double(x))),
+            Data::Bools(v) => s.collect_seq(v),
+            Data::Texts(v) => s.collect_seq(v),
+        }
+    }
+}
+
+/// A request's tensor's elements, decoded.
 enum Elements {
     Numbers(Vec<Option<f64>>),
     Texts(Vec<Option<String>>),
@@ -171,242 +356,208 @@ pub async fn infer(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let served = find(&state, &id)?;
-    match api::body_kind(&headers) {
-        BodyKind::Json | BodyKind::Missing | BodyKind::OctetStream => {}
-        _ => return Err(v2(api::unsupported_type(
-            &headers,
-            "application/json, or application/octet-stream with Inference-Header-Content-Length",
-        ))),
-    }
+    let served = find(&state, &id)?.clone();
+    api::accepted_body(
+        &headers,
+        &[BodyKind::Json, BodyKind::Missing, BodyKind::OctetStream],
+        "application/json, or application/octet-stream with Inference-Header-Content-Length",
+    )
+    .map_err(v2)?;
     let bytes = api::read_body(&headers, body, state.max_body_bytes)
         .await
         .map_err(v2)?;
-    let (model, id, max_rows) = (served.model.clone(), id.clone(), state.max_rows);
-    let calibration = served.calibration.clone();
+    let max_rows = state.max_rows;
     let binary_header = headers.get(HEADER_LENGTH).cloned();
     api::offload(bytes.len(), move || {
-        let (rows, options, outputs, request_id) = parse_request(
-            &model,
-            calibration.is_some(),
-            binary_header.as_ref(),
-            bytes,
-            max_rows,
-        )
-        .map_err(v2)?;
-        let outcome = scoring::score(&model, calibration.as_deref(), &rows, options);
-        let note = Scored {
-            model: id.clone(),
-            protocol: Protocol::V2,
-            rows: outcome.rows() as u64,
-            row_errors: outcome.failed() as u64,
-        };
+        let parsed =
+            parse_request(&served, binary_header.as_ref(), &bytes, max_rows).map_err(v2)?;
+        let model = &served.model;
+        let outcome = scoring::score(
+            model,
+            served.calibration.as_deref(),
+            &parsed.rows,
+            parsed.options,
+        );
+        let note = api::note(&served, Protocol::V2, &outcome);
         // Tensors have no per-row errors: the first row that cannot be scored fails the request.
-        if let Some((i, f)) = outcome.first_error() {
-            let e = v2(ApiError::bad_request(format!(
-                "row {i}: {}: {}",
-                f.kind, f.message
-            )));
-            return Ok(api::with_note(e.into_response(), note));
-        }
-        let n = outcome.rows();
-        let slots = outcome.slots;
-        let mut json_outputs = Vec::new();
-        let mut binary: Vec<u8> = Vec::new();
-        let decisions = outcome.decisions.as_deref().unwrap_or(&[]);
-        let anomaly: Vec<bool> = decisions.iter().map(|d| d.anomaly).collect();
-        let percentile: Vec<f64> = decisions
-            .iter()
-            .map(|d| d.percentile.unwrap_or(f64::NAN))
-            .collect();
-        for (name, as_binary) in &outputs {
-            let mut t = Map::new();
-            t.insert("name".into(), json!(name));
-            if name == ANOMALY {
-                t.insert("datatype".into(), json!("BOOL"));
-                t.insert("shape".into(), json!([n]));
-                if *as_binary {
-                    binary.extend(anomaly.iter().map(|&b| u8::from(b)));
-                    t.insert("parameters".into(), json!({"binary_data_size": n}));
-                } else {
-                    t.insert("data".into(), json!(anomaly));
-                }
-                json_outputs.push(Value::Object(t));
-                continue;
-            }
-            let (shape, values): (Vec<usize>, &[f64]) = match name.as_str() {
-                MSE => (vec![n], &outcome.mse),
-                PERCENTILE => (vec![n], &percentile),
-                PER_FEATURE => (vec![n, slots], &outcome.se),
-                DEEP_FEATURES => (vec![n, outcome.deep_width], &outcome.deep),
-                _ => (vec![n, slots], &outcome.recon),
-            };
-            t.insert("datatype".into(), json!("FP64"));
-            t.insert("shape".into(), json!(shape));
-            if *as_binary {
-                let start = binary.len();
-                for v in values {
-                    binary.extend_from_slice(&v.to_le_bytes());
-                }
-                t.insert(
-                    "parameters".into(),
-                    json!({"binary_data_size": binary.len() - start}),
-                );
-            } else {
-                t.insert(
-                    "data".into(),
-                    Value::Array(values.iter().map(|&v| num(v)).collect()),
-                );
-            }
-            json_outputs.push(Value::Object(t));
-        }
-        let mut answer = Map::new();
-        answer.insert("model_name".into(), json!(id));
-        if let Some(id) = request_id {
-            answer.insert("id".into(), json!(id));
-        }
-        answer.insert("outputs".into(), Value::Array(json_outputs));
-        let json_bytes = serde_json::to_vec(&Value::Object(answer)).unwrap_or_default();
-        let response = if binary.is_empty() {
-            ([(header::CONTENT_TYPE, "application/json")], json_bytes).into_response()
-        } else {
-            let json_len = json_bytes.len();
-            let mut body = json_bytes;
-            body.extend_from_slice(&binary);
-            let mut r =
-                ([(header::CONTENT_TYPE, "application/octet-stream")], body).into_response();
-            r.headers_mut()
-                .insert(HEADER_LENGTH, HeaderValue::from(json_len));
-            r
+        let response = match api::first_row_error(&outcome) {
+            Some(e) => v2(e).into_response(),
+            None => answer(&served, &outcome, parsed),
         };
         Ok(api::with_note(response, note))
     })
     .await
 }
 
-type Parsed = (Rows, Options, Vec<(String, bool)>, Option<String>);
+/// The outputs as JSON tensors, or (those asked for as binary) after the JSON in the body.
+fn answer(served: &Served, outcome: &Outcome, parsed: Parsed) -> Response {
+    let mut binary: Vec<u8> = Vec::new();
+    let outputs = parsed
+        .outputs
+        .iter()
+        .map(|&(output, as_binary)| {
+            let (shape, data) = output.tensor(&served.model, outcome, parsed.options);
+            let mut t = OutputTensor {
+                name: output.name(),
+                datatype: data.datatype(),
+                shape,
+                data: None,
+                parameters: None,
+            };
+            if as_binary {
+                let start = binary.len();
+                data.write_binary(&mut binary);
+                t.parameters = Some(BinarySize {
+                    binary_data_size: binary.len() - start,
+                });
+            } else {
+                t.data = Some(data);
+            }
+            t
+        })
+        .collect();
+    let head = InferResponse {
+        model_name: &served.id,
+        id: parsed.request_id,
+        outputs,
+    };
+    if binary.is_empty() {
+        return api::json_response(&head);
+    }
+    let mut body = serde_json::to_vec(&head).unwrap_or_default();
+    let json_len = body.len();
+    body.extend_from_slice(&binary);
+    let mut r = ([(header::CONTENT_TYPE, "application/octet-stream")], body).into_response();
+    r.headers_mut()
+        .insert(HEADER_LENGTH, HeaderValue::from(json_len));
+    r
+}
+
+/// A request, read: the rows, the scoring options, the outputs (each as binary or not).
+struct Parsed {
+    rows: Rows,
+    options: Options,
+    outputs: Vec<(Output, bool)>,
+    request_id: Option<String>,
+}
 
 fn parse_request(
-    model: &Model,
-    calibrated: bool,
+    served: &Served,
     binary_header: Option<&HeaderValue>,
-    bytes: Bytes,
+    bytes: &[u8],
     max_rows: usize,
 ) -> Result<Parsed, ApiError> {
-    let json_len = match binary_header {
-        Some(v) => {
-            let len = v
-                .to_str()
-                .ok()
-                .and_then(|s| s.trim().parse::<usize>().ok())
-                .filter(|&l| l <= bytes.len())
-                .ok_or_else(|| {
-                    ApiError::bad_request(format!(
-                        "Inference-Header-Content-Length must be a length within the body ({} bytes)",
-                        bytes.len()
-                    ))
-                })?;
-            len
-        }
-        None => bytes.len(),
-    };
+    let json_len = json_length(binary_header, bytes.len())?;
     let req: InferRequest = serde_json::from_slice(&bytes[..json_len]).map_err(api::json_error)?;
-    let mut binary = &bytes[json_len..];
+    let params = ScoreParams::from_keys(&req.parameters).map_err(ApiError::bad_request)?;
+    let binary_all = bool_param(&req.parameters, "binary_data_output")?.unwrap_or(false);
+    let mut options = params
+        .options(&served.model)
+        .map_err(ApiError::bad_request)?;
+    let decided = served.calibration.is_some() || options.threshold.is_some();
+    let outputs = outputs(req.outputs.as_deref(), options, decided, binary_all)?;
+    let asked = |o: Output| outputs.iter().any(|&(x, _)| x == o);
+    options.per_feature = asked(Output::PerFeature);
+    options.reconstruction = asked(Output::Reconstruction);
+    if !asked(Output::ExplanationColumns) && !asked(Output::ExplanationShares) {
+        options.explain = 0;
+    }
+    let tensors = decode_inputs(&req.inputs, &bytes[json_len..])?;
+    let rows = tensor_rows(&served.model, tensors)?;
+    if rows.len() > max_rows {
+        return Err(ApiError::too_many_rows(rows.len(), max_rows));
+    }
+    Ok(Parsed {
+        rows,
+        options,
+        outputs,
+        request_id: req.id,
+    })
+}
 
-    let flag = |key: &str| bool_param(&req.parameters, key).map(|b| b.unwrap_or(false));
-    let binary_all = flag("binary_data_output")?;
-    let mut options = Options {
-        per_feature: flag("per_feature")?,
-        reconstruction: flag("reconstruction")?,
-        convert: ConvertOptions {
-            unknown_categorical_to_na: flag("convert_unknown_categoricals_to_na")?,
-            invalid_number_to_na: flag("convert_invalid_numbers_to_na")?,
-        },
-        threshold: match req.parameters.get("threshold") {
-            None => None,
-            Some(v) => Some(v.as_f64().filter(|t| t.is_finite()).ok_or_else(|| {
-                ApiError::bad_request(format!(
-                    "parameter 'threshold' must be a finite number, got {v}"
-                ))
-            })?),
-        },
-        explain: 0,
-        deep_features_layer: match req.parameters.get("deep_features_layer") {
-            None => None,
-            Some(v) => {
-                let layer = v.as_i64().ok_or_else(|| {
-                    ApiError::bad_request(format!(
-                        "parameter 'deep_features_layer' must be an integer (a hidden layer), got {v}"
-                    ))
-                })?;
-                scoring::deep_features_layer(model, Some(layer)).map_err(ApiError::bad_request)?
-            }
-        },
+/// The JSON part's length: the Inference-Header-Content-Length, or the whole body.
+fn json_length(header: Option<&HeaderValue>, body_len: usize) -> Result<usize, ApiError> {
+    let Some(v) = header else {
+        return Ok(body_len);
     };
-    let decided = calibrated || options.threshold.is_some();
-    let deep = options.deep_features_layer.is_some();
-    let outputs: Vec<(String, bool)> = match &req.outputs {
-        Some(list) if !list.is_empty() => {
-            let mut out = Vec::new();
-            for o in list {
-                if ![
-                    MSE,
-                    PER_FEATURE,
-                    RECONSTRUCTION,
-                    ANOMALY,
-                    PERCENTILE,
-                    DEEP_FEATURES,
-                ]
-                .contains(&o.name.as_str())
-                {
-                    return Err(ApiError::bad_request(format!(
-                        "unknown output '{}': the outputs are {MSE}, {PER_FEATURE}, {RECONSTRUCTION}, {ANOMALY}, {PERCENTILE}, {DEEP_FEATURES}",
-                        o.name
-                    )));
-                }
-                if !deep && o.name == DEEP_FEATURES {
-                    return Err(ApiError::bad_request(format!(
-                        "output '{DEEP_FEATURES}': give the parameter 'deep_features_layer' (a hidden layer, 0 to {})",
-                        model.n_hidden_layers() - 1
-                    )));
-                }
-                if !decided && [ANOMALY, PERCENTILE].contains(&o.name.as_str()) {
-                    return Err(ApiError::bad_request(format!(
-                        "output '{}': the model is not calibrated; give the parameter 'threshold'",
-                        o.name
-                    )));
-                }
-                let b = bool_param(&o.parameters, "binary_data")?.unwrap_or(binary_all);
-                out.push((o.name.clone(), b));
-            }
-            out
-        }
-        _ => {
-            let mut out = vec![(MSE.to_string(), binary_all)];
-            if options.per_feature {
-                out.push((PER_FEATURE.to_string(), binary_all));
-            }
-            if options.reconstruction {
-                out.push((RECONSTRUCTION.to_string(), binary_all));
-            }
-            if decided {
-                out.push((ANOMALY.to_string(), binary_all));
-                out.push((PERCENTILE.to_string(), binary_all));
-            }
-            if deep {
-                out.push((DEEP_FEATURES.to_string(), binary_all));
-            }
-            out
-        }
-    };
-    options.per_feature = outputs.iter().any(|(n, _)| n == PER_FEATURE);
-    options.reconstruction = outputs.iter().any(|(n, _)| n == RECONSTRUCTION);
+    v.to_str()
+        .ok()
+        .and_then(|s| s.trim().parse::<usize>().ok())
+        .filter(|&l| l <= body_len)
+        .ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "Inference-Header-Content-Length must be a length within the body ({body_len} bytes)"
+            ))
+        })
+}
 
-    if req.inputs.is_empty() {
+/// The outputs asked for (the request's `outputs`, else those its parameters imply), each with
+/// whether it goes in the binary part.
+fn outputs(
+    requested: Option<&[RequestedOutput]>,
+    options: Options,
+    decided: bool,
+    binary_all: bool,
+) -> Result<Vec<(Output, bool)>, ApiError> {
+    let Some(list) = requested.filter(|l| !l.is_empty()) else {
+        let implied = [
+            (Output::Mse, true),
+            (Output::PerFeature, options.per_feature),
+            (Output::Reconstruction, options.reconstruction),
+            (Output::Anomaly, decided),
+            (Output::Percentile, decided),
+            (Output::ExplanationColumns, options.explain > 0),
+            (Output::ExplanationShares, options.explain > 0),
+            (Output::DeepFeatures, options.deep_features_layer.is_some()),
+        ];
+        return Ok(implied
+            .into_iter()
+            .filter(|&(_, on)| on)
+            .map(|(o, _)| (o, binary_all))
+            .collect());
+    };
+    list.iter()
+        .map(|o| {
+            let output = Output::named(&o.name)?;
+            if !decided && matches!(output, Output::Anomaly | Output::Percentile) {
+                return Err(ApiError::bad_request(format!(
+                    "output '{}': the model is not calibrated; give the parameter 'threshold'",
+                    o.name
+                )));
+            }
+            if options.explain == 0
+                && matches!(
+                    output,
+                    Output::ExplanationColumns | Output::ExplanationShares
+                )
+            {
+                return Err(ApiError::bad_request(format!(
+                    "output '{}': give the parameter 'explain' (how many columns)",
+                    o.name
+                )));
+            }
+            if output == Output::DeepFeatures && options.deep_features_layer.is_none() {
+                return Err(ApiError::bad_request(format!(
+                    "output '{}': give the parameter 'deep_features_layer' (a hidden layer)",
+                    o.name
+                )));
+            }
+            let b = bool_param(&o.parameters, "binary_data")?.unwrap_or(binary_all);
+            Ok((output, b))
+        })
+        .collect()
+}
+
+/// Each input's elements, from its JSON data or its share of the binary part.
+fn decode_inputs<'a>(
+    inputs: &'a [InputTensor],
+    mut binary: &[u8],
+) -> Result<Vec<(&'a InputTensor, Elements)>, ApiError> {
+    if inputs.is_empty() {
         return Err(ApiError::bad_request("the request has no inputs"));
     }
-    let mut decoded = Vec::with_capacity(req.inputs.len());
-    for t in &req.inputs {
+    let mut decoded = Vec::with_capacity(inputs.len());
+    for t in inputs {
         let count = element_count(t)?;
         let elements = match t.parameters.get("binary_data_size") {
             Some(size) => {
@@ -438,66 +589,74 @@ fn parse_request(
         }
         decoded.push((t, elements));
     }
+    Ok(decoded)
+}
 
-    let rows = if decoded.len() == 1 && model.column_index(&decoded[0].0.name).is_none() {
-        let (t, elements) = decoded.pop().unwrap();
-        matrix(model, t, elements)?
-    } else {
-        let mut n = None;
-        let mut columns = Vec::with_capacity(decoded.len());
-        for (t, elements) in decoded {
-            let Some(f) = model.column_index(&t.name) else {
-                return Err(ApiError::bad_request(format!(
-                    "input '{}' is not a model column (see GET /v2/models/{{id}}); a [n, {}] matrix must be the only input",
-                    t.name,
-                    model.n_features()
-                )));
-            };
-            if columns.iter().any(|c: &Column| c.name == t.name) {
-                return Err(ApiError::bad_request(format!(
-                    "input '{}' is given twice",
-                    t.name
-                )));
-            }
-            if !(t.shape.len() == 1 || t.shape.len() == 2 && t.shape[1] == 1) {
-                return Err(ApiError::bad_request(format!(
-                    "input '{}': shape {:?}; a column tensor has shape [n] or [n, 1]",
-                    t.name, t.shape
-                )));
-            }
-            let rows = t.shape[0] as usize;
-            if *n.get_or_insert(rows) != rows {
-                return Err(ApiError::bad_request(format!(
-                    "input '{}' has {rows} rows, an earlier input {}",
-                    t.name,
-                    n.unwrap_or(0)
-                )));
-            }
-            let categorical = model.columns()[f].is_categorical();
-            let values = match elements {
-                Elements::Texts(v) => ColumnValues::Texts(v),
-                Elements::Numbers(_) if categorical => {
-                    return Err(ApiError::bad_request(format!(
-                        "input '{}' is categorical: send its level names as BYTES",
-                        t.name
-                    )))
-                }
-                Elements::Numbers(v) => ColumnValues::Numbers(v),
-            };
-            columns.push(Column {
-                name: t.name.clone(),
-                values,
-            });
+/// The rows the tensors hold: one `[n, columns]` matrix, or one tensor per model column.
+fn tensor_rows(
+    model: &Model,
+    mut tensors: Vec<(&InputTensor, Elements)>,
+) -> Result<Rows, ApiError> {
+    if tensors.len() == 1 && model.column_index(&tensors[0].0.name).is_none() {
+        if let Some((t, elements)) = tensors.pop() {
+            return matrix(model, t, elements);
         }
-        Rows::Columns {
-            n: n.unwrap_or(0),
-            columns,
-        }
-    };
-    if rows.len() > max_rows {
-        return Err(ApiError::too_many_rows(rows.len(), max_rows));
     }
-    Ok((rows, options, outputs, req.id))
+    let mut n = None;
+    let mut columns: Vec<Column> = Vec::with_capacity(tensors.len());
+    for (t, elements) in tensors {
+        if columns.iter().any(|c| c.name == t.name) {
+            return Err(ApiError::bad_request(format!(
+                "input '{}' is given twice",
+                t.name
+            )));
+        }
+        let column = column(model, t, elements)?;
+        let rows = t.shape[0] as usize;
+        if *n.get_or_insert(rows) != rows {
+            return Err(ApiError::bad_request(format!(
+                "input '{}' has {rows} rows, an earlier input {}",
+                t.name,
+                n.unwrap_or(0)
+            )));
+        }
+        columns.push(column);
+    }
+    Ok(Rows::Columns {
+        n: n.unwrap_or(0),
+        columns,
+    })
+}
+
+/// A model column's tensor, shape `[n]` or `[n, 1]`.
+fn column(model: &Model, t: &InputTensor, elements: Elements) -> Result<Column, ApiError> {
+    let Some(f) = model.column_index(&t.name) else {
+        return Err(ApiError::bad_request(format!(
+            "input '{}' is not a model column (see GET /v2/models/{{id}}); a [n, {}] matrix must be the only input",
+            t.name,
+            model.n_features()
+        )));
+    };
+    if !(t.shape.len() == 1 || t.shape.len() == 2 && t.shape[1] == 1) {
+        return Err(ApiError::bad_request(format!(
+            "input '{}': shape {:?}; a column tensor has shape [n] or [n, 1]",
+            t.name, t.shape
+        )));
+    }
+    let values = match elements {
+        Elements::Texts(v) => ColumnValues::Texts(v),
+        Elements::Numbers(_) if model.columns()[f].is_categorical() => {
+            return Err(ApiError::bad_request(format!(
+                "input '{}' is categorical: send its level names as BYTES",
+                t.name
+            )))
+        }
+        Elements::Numbers(v) => ColumnValues::Numbers(v),
+    };
+    Ok(Column {
+        name: t.name.clone(),
+        values,
+    })
 }
 
 fn element_count(t: &InputTensor) -> Result<usize, ApiError> {

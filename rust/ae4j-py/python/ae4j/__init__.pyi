@@ -1,0 +1,88 @@
+"""Type stubs for ae4j: exact, fast scoring of H2O deep-learning autoencoders."""
+
+import os
+from typing import Any, Dict, List, Optional, Union
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+class ModelError(ValueError):
+    """A model file that cannot be read as an H2O deep-learning autoencoder."""
+
+class PredictError(ValueError):
+    """A row genmodel's EasyPredictModelWrapper would reject."""
+    row: int
+    label: Any
+    column: str
+    exception: str
+    message: str
+    def __init__(self, row: int, label: Any, column: str, exception: str, message: str) -> None: ...
+
+class PredictUnknownCategoricalLevelError(PredictError):
+    """An unknown categorical level (genmodel's PredictUnknownCategoricalLevelException)."""
+
+class PredictNumberFormatError(PredictError):
+    """Text that Double.parseDouble refuses (genmodel's PredictNumberFormatException)."""
+
+class PredictUnknownTypeError(PredictError):
+    """A value of a type genmodel does not take (genmodel's PredictUnknownTypeException)."""
+
+class Model:
+    """An H2O deep-learning autoencoder, loaded with ae4j.load; thread-safe."""
+    @property
+    def columns(self) -> List[str]:
+        """The model's input columns, in model order."""
+    @property
+    def domains(self) -> List[Optional[List[str]]]:
+        """Each column's levels, or None for a numeric column."""
+    @property
+    def slot_names(self) -> List[str]:
+        """The expanded input slots, as H2O names the reconstruction columns."""
+    @property
+    def layer_sizes(self) -> List[int]:
+        """Units per layer, input to output."""
+    @property
+    def activation(self) -> str:
+        """H2O's name of the activation."""
+    @property
+    def calibration(self) -> Optional[Dict[str, Any]]:
+        """The stored calibration, or None."""
+    def score(
+        self,
+        data: Any,
+        per_feature: bool = False,
+        reconstruction: bool = False,
+        convert_unknown_categoricals_to_na: bool = False,
+        convert_invalid_numbers_to_na: bool = False,
+        threshold: Optional[float] = None,
+        explain: int = 0,
+        on_error: str = "raise",
+    ) -> Any:
+        """Scores every row of a pandas/Polars DataFrame, pyarrow Table/RecordBatch, dict of
+        columns, list of dicts or 2-D numpy array; returns a DataFrame of the input's kind."""
+    def save(self, path: PathLike) -> None:
+        """Writes the model with its calibration, as `ae4j calibrate` does."""
+
+def load(source: Union[PathLike, bytes, bytearray, memoryview]) -> Model:
+    """Loads a MOJO zip or directory, a POJO .java source, or the bytes of either."""
+
+def calibrate(
+    model: Model,
+    normal_data: Any,
+    quantile: float = 0.99,
+    convert_unknown_categoricals_to_na: bool = False,
+    convert_invalid_numbers_to_na: bool = False,
+) -> Model:
+    """A copy of model calibrated on normal rows (threshold = the quantile of their MSE)."""
+
+def mojo_predict_pandas(
+    dataframe: Any,
+    mojo_zip_path: str,
+    genmodel_jar_path: Optional[str] = None,
+    classpath: Optional[str] = None,
+    java_options: Optional[str] = None,
+    verbose: bool = False,
+    setInvNumNA: bool = False,
+    predict_contributions: bool = False,
+    predict_calibrated: bool = False,
+) -> Any:
+    """h2o.mojo_predict_pandas for autoencoder MOJOs, with no JVM: the reconstr_<slot> columns."""

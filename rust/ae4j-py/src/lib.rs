@@ -1,0 +1,24 @@
+//! `ae4j._native`: the Rust half of the `ae4j` Python package. A thin front end over
+//! `ae4j_core`: it loads models, reads input columns as Arrow arrays ([`arrow_in`]), hands them
+//! to the core's row path ([`rows`]) with the GIL released, and returns flat buffers that the
+//! Python half turns into a DataFrame of the input's kind.
+
+mod arrow_in;
+mod model;
+mod rows;
+
+use pyo3::prelude::*;
+
+pyo3::create_exception!(
+    _native,
+    ModelError,
+    pyo3::exceptions::PyValueError,
+    "A model file that cannot be read as an H2O deep-learning autoencoder."
+);
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<model::NativeModel>()?;
+    m.add("ModelError", m.py().get_type::<ModelError>())?;
+    Ok(())
+}
