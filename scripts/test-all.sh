@@ -7,11 +7,15 @@
 #   service  the service's Python tests (tritonclient, OpenAPI/schemathesis, decisions, KServe
 #            manifests), hadolint, a bounded checked load run (scripts/test-service.sh)
 #   h2o-api  h2o-py 3.46.0.7 and curl against `ae4j serve --h2o-api`, recorded-answer contracts
-#   python   the ae4j Python package: manylinux2014 wheel (maturin + zig), pytest against the
-#            fixtures and h2o.mojo_predict_pandas (scripts/test-python.sh)
-#   java     gradle build: JNI library, JUnit under -Xcheck:jni, jar, quick start
+#   java     gradle build: the portable (glibc 2.17) JNI library, JUnit under -Xcheck:jni, jar,
+#            quick start
+#   portable dist/ (scripts/release.sh), glibc floor and NEEDED of every shipped native file,
+#            a Debian bullseye chroot (jar, Java API, CLI = host), the container image built and
+#            run with podman (scripts/test-portable.sh)
 #   dropin   genmodel-style programs compiled twice (genmodel, then ae4j with only the imports
 #            rewritten), outputs compared; the javap surface check (tests/dropin/run.sh)
+#   python   the ae4j Python package: the manylinux2014 wheel, pytest against the fixtures and
+#            h2o.mojo_predict_pandas (scripts/test-python.sh)
 #   live     `ae4j import-h2o` against a real H2O 3.46.0.12 on 127.0.0.1, genmodel check
 #   fuzz     a bounded libFuzzer run of every target (scripts/fuzz-bounded.sh)
 #   spark    the ae4j-spark jar on local Spark 3.5 (beside Sparkling Water) and 4.0
@@ -43,6 +47,7 @@ fi
 
 ROWS=()
 FAILED_STAGES=0
+PORTABLE_SHIPPED=0
 # stage [--no-tests] NAME COMMAND...: runs COMMAND, logs it to build/test-all/NAME.log, counts
 # its tests. A test stage (no --no-tests) that ran no test fails.
 stage() {
@@ -71,6 +76,7 @@ stage() {
     result="FAILED ($skipped skipped under CI=true)"
   fi
   [ "$result" = ok ] || FAILED_STAGES=$((FAILED_STAGES + 1))
+  [ "$name" = portable ] && [ "$result" = ok ] && PORTABLE_SHIPPED=1
   [ "$expect_tests" = 1 ] || { passed=-; }
   ROWS+=("$name|$result|$passed|$failed|$skipped|${secs} s")
 }
@@ -93,13 +99,26 @@ summary() {
   echo "ae4j: $total_p passed, $total_f failed, $total_s skipped"
 }
 
+# The Python tests take the wheel and the CLI that the portable stage shipped in dist/, when it
+# ran in this invocation, instead of building both again.
+python_tests() {
+  local wheel
+  wheel=$(ls "$ROOT"/dist/ae4j-*.whl 2>/dev/null | head -1)
+  if [ "$PORTABLE_SHIPPED" = 1 ] && [ -n "$wheel" ] && [ -x "$ROOT/dist/ae4j" ]; then
+    AE4J_WHEEL=$wheel AE4J_BIN=$ROOT/dist/ae4j ./scripts/test-python.sh
+  else
+    ./scripts/test-python.sh
+  fi
+}
+
 stage --no-tests lint bash -c 'cargo fmt --all -- --check && cargo clippy --workspace --all-targets --locked -- -D warnings'
 stage rust cargo test --workspace --locked
 stage service ./scripts/test-service.sh
 stage h2o-api tests/h2o-api/run.sh
-stage python ./scripts/test-python.sh
 stage java gradle cleanTest build --console=plain --no-daemon
+stage portable ./scripts/test-portable.sh
 stage dropin tests/dropin/run.sh
+stage python python_tests
 stage live bash tests/import/run_live.sh
 stage fuzz ./scripts/fuzz-bounded.sh
 stage spark tests/spark/run.sh

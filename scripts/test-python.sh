@@ -4,13 +4,12 @@
 # pandas, Polars, pyarrow, numpy, pytest and h2o==3.46.0.7 (for the mojo_predict_pandas
 # drop-in test, which runs genmodel's PredictCsv with Java), and runs the pytest suite.
 # Venvs are cached under ~/.cache/ae4j/, keyed by the versions they hold.
+# AE4J_WHEEL=FILE tests that wheel instead of building one; AE4J_BIN=FILE uses that CLI.
 # Under CI=true a missing prerequisite (python3, java, objdump) is a failure, never a skip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
-MATURIN_VERSION=1.16.0
-ZIG_VERSION=0.17.1
 TEST_REQUIREMENTS="numpy pandas polars pyarrow pytest h2o==3.46.0.7"
 PYTHON=${PYTHON:-python3}
 CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/ae4j
@@ -36,8 +35,6 @@ venv() {
   fi
 }
 
-BUILD_VENV=$CACHE/py-build-$PYVER-maturin$MATURIN_VERSION-zig$ZIG_VERSION
-venv "$BUILD_VENV" "maturin==$MATURIN_VERSION" "ziglang==$ZIG_VERSION"
 KEY=$(echo "$PYVER $TEST_REQUIREMENTS" | sha256sum | cut -c1-12)
 TEST_VENV=$CACHE/py-test-$KEY
 venv "$TEST_VENV" $TEST_REQUIREMENTS
@@ -45,9 +42,11 @@ venv "$TEST_VENV" $TEST_REQUIREMENTS
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 WHEELS=$TARGET/wheels-ae4j-py
 rm -rf "$WHEELS"
-echo "test-python: building the wheel (maturin $MATURIN_VERSION, zig, manylinux2014)"
-PATH=$BUILD_VENV/bin:$PATH maturin build --release --zig --compatibility manylinux2014 \
-  -m rust/ae4j-py/Cargo.toml -o "$WHEELS" --quiet
+if [ -n "${AE4J_WHEEL:-}" ]; then  # a wheel built already (scripts/release.sh's, in test-all.sh)
+  mkdir -p "$WHEELS" && cp "$AE4J_WHEEL" "$WHEELS/"
+else
+  scripts/build-wheel.sh "$WHEELS"
+fi
 WHEEL=$(ls "$WHEELS"/ae4j-*.whl)
 case "$(basename "$WHEEL")" in
   *-cp39-abi3-*manylinux2014_x86_64*|*-cp39-abi3-*manylinux_2_17_x86_64*) ;;
@@ -65,8 +64,10 @@ echo "test-python: $(basename "$WHEEL"), highest glibc symbol GLIBC_$GLIBC"
 echo "$TEST_VENV" > "$WHEELS/test-venv"  # for bench/python_bench.sh
 
 # The CLI of this checkout: calibrate() must write what `ae4j calibrate` writes.
-cargo build --release -p ae4j-cli --quiet
-export AE4J_BIN=$TARGET/release/ae4j
+if [ -z "${AE4J_BIN:-}" ]; then
+  cargo build --release -p ae4j-cli --quiet
+  export AE4J_BIN=$TARGET/release/ae4j
+fi
 
 cd "$ROOT/rust/ae4j-py/tests"  # not the source tree: the installed wheel is tested
 "$TEST_VENV/bin/python" -m pytest -q -p no:cacheprovider "$@" .

@@ -1,10 +1,11 @@
 //! The inner functions behind the exports: plain Rust returning `BridgeResult`, one per native
 //! method of `io.ae4j.internal.Native`. Data crosses as primitive arrays, once per row or per
-//! batch (`get_region` / `set_region`); strings cross only for metadata, once per model.
+//! batch (`get_region` / `set_region`); strings cross only for metadata, once per model
+//! ([`crate::describe`]).
 
 use ae4j_core::calibration;
 use ae4j_core::{BatchOutputs, DeepFeatures, Model};
-use jni::objects::{IntoAuto as _, JByteArray, JDoubleArray, JIntArray, JObjectArray, JString};
+use jni::objects::{JByteArray, JDoubleArray, JString};
 use jni::refs::Reference as _;
 use jni::sys::{jdouble, jint, jlong};
 use jni::Env;
@@ -83,136 +84,6 @@ pub fn load_path(env: &mut Env<'_>, path: &JString<'_>) -> BridgeResult<jlong> {
     let model = ae4j_core::load_model(path)?;
     let calibration = calibration::read(path, &model)?;
     Ok(handle::into_handle_with(model, calibration))
-}
-
-/// The calibration's summary, `{threshold, quantile, rows, rows_left_out, created, source,
-/// model_fingerprint}` (numbers in Rust's shortest round-trip form, which Java's
-/// `Double.parseDouble` reads back exactly; quantile and source may be null), or a null array
-/// when the model has none.
-pub fn calibration_info<'local>(
-    env: &mut Env<'local>,
-    loaded: &Loaded,
-) -> BridgeResult<JObjectArray<'local, JString<'local>>> {
-    let Some(c) = loaded.calibration.as_ref() else {
-        return Ok(JObjectArray::<JString>::null());
-    };
-    let items: [Option<String>; 7] = [
-        Some(c.threshold.to_string()),
-        c.quantile.map(|q| q.to_string()),
-        Some(c.rows.to_string()),
-        Some(c.rows_left_out.to_string()),
-        Some(c.created.clone()),
-        c.source.clone(),
-        Some(c.model_fingerprint.clone()),
-    ];
-    string_array(env, items.into_iter())
-}
-
-fn string_array<'local, S: AsRef<str>>(
-    env: &mut Env<'local>,
-    items: impl ExactSizeIterator<Item = Option<S>>,
-) -> BridgeResult<JObjectArray<'local, JString<'local>>> {
-    let array = JObjectArray::<JString>::new(env, items.len(), JString::null())?;
-    for (i, item) in items.enumerate() {
-        if let Some(s) = item {
-            // One local reference at a time: deleted at the end of each iteration.
-            let js = JString::from_str(env, s.as_ref())?.auto();
-            array.set_element(env, i, &*js)?;
-        }
-    }
-    Ok(array)
-}
-
-pub fn column_names<'local>(
-    env: &mut Env<'local>,
-    model: &Model,
-) -> BridgeResult<JObjectArray<'local, JString<'local>>> {
-    string_array(env, model.columns().iter().map(|c| Some(&c.name)))
-}
-
-/// The levels of column `col`, or a null array for a numeric column.
-pub fn domain<'local>(
-    env: &mut Env<'local>,
-    model: &Model,
-    col: jint,
-) -> BridgeResult<JObjectArray<'local, JString<'local>>> {
-    let column = usize::try_from(col)
-        .ok()
-        .and_then(|c| model.columns().get(c))
-        .ok_or_else(|| {
-            illegal(format!(
-                "column index {col} out of range 0..{}",
-                model.n_features()
-            ))
-        })?;
-    match &column.domain {
-        Some(levels) => string_array(env, levels.iter().map(Some)),
-        None => Ok(JObjectArray::<JString>::null()),
-    }
-}
-
-pub fn slot_names<'local>(
-    env: &mut Env<'local>,
-    model: &Model,
-) -> BridgeResult<JObjectArray<'local, JString<'local>>> {
-    string_array(env, model.slot_names().iter().map(Some))
-}
-
-/// `{format, h2o_version, mojo_version, model_id, activation}`, nulls where unknown.
-pub fn info<'local>(
-    env: &mut Env<'local>,
-    model: &Model,
-) -> BridgeResult<JObjectArray<'local, JString<'local>>> {
-    let i = model.info();
-    let items: [Option<&str>; 5] = [
-        Some(i.format.as_str()),
-        i.h2o_version.as_deref(),
-        i.mojo_version.as_deref(),
-        i.model_id.as_deref(),
-        Some(model.activation().name()),
-    ];
-    string_array(env, items.into_iter())
-}
-
-/// Integer metadata: 0 = layer sizes, 1 = categorical offsets, 2 = `{n_features, n_slots,
-/// n_categorical, n_numeric}`.
-pub fn ints<'local>(
-    env: &mut Env<'local>,
-    model: &Model,
-    what: jint,
-) -> BridgeResult<JIntArray<'local>> {
-    let values: Vec<usize> = match what {
-        0 => model.layer_sizes(),
-        1 => model.cat_offsets().to_vec(),
-        2 => vec![
-            model.n_features(),
-            model.n_slots(),
-            model.n_categorical(),
-            model.n_numeric(),
-        ],
-        _ => return Err(illegal(format!("unknown integer metadata selector {what}"))),
-    };
-    let values = values
-        .into_iter()
-        .map(|v| jsize(v, "metadata value"))
-        .collect::<BridgeResult<Vec<jint>>>()?;
-    let array = JIntArray::new(env, values.len())?;
-    array.set_region(env, 0, &values)?;
-    Ok(array)
-}
-
-/// `{mul..., sub...}` (2 × numerics) or an empty array when the model does not standardize.
-pub fn normalization<'local>(
-    env: &mut Env<'local>,
-    model: &Model,
-) -> BridgeResult<JDoubleArray<'local>> {
-    let values: Vec<f64> = match model.normalization() {
-        Some(n) => n.mul.iter().chain(n.sub.iter()).copied().collect(),
-        None => Vec::new(),
-    };
-    let array = JDoubleArray::new(env, values.len())?;
-    array.set_region(env, 0, &values)?;
-    Ok(array)
 }
 
 pub(crate) fn check_len(

@@ -19,6 +19,7 @@
 pub mod bridge;
 pub mod decision;
 pub mod deep;
+pub mod describe;
 pub mod error;
 pub mod handle;
 pub mod pojo_class;
@@ -26,7 +27,7 @@ mod work;
 
 use ae4j_core::Model;
 use jni::objects::{
-    JByteArray, JClass, JDoubleArray, JFloatArray, JIntArray, JObjectArray, JString,
+    JByteArray, JClass, JDoubleArray, JFloatArray, JIntArray, JObject, JObjectArray, JString,
 };
 use jni::sys::{jdouble, jint, jlong};
 use jni::{Env, EnvUnowned};
@@ -150,66 +151,16 @@ pub extern "system" fn Java_io_ae4j_internal_Native_free<'l>(
     .resolve::<ThrowJava>()
 }
 
-/// `static native String[] columnNames(long handle)`
+/// `static native void describe(long handle, ModelDescription out)`: fills `out` with the
+/// model's metadata in one call (see [`describe`]).
 #[unsafe(no_mangle)]
-pub extern "system" fn Java_io_ae4j_internal_Native_columnNames<'l>(
+pub extern "system" fn Java_io_ae4j_internal_Native_describe<'l>(
     mut env: EnvUnowned<'l>,
     _c: JClass<'l>,
     handle: jlong,
-) -> JObjectArray<'l, JString<'l>> {
-    with_model(&mut env, handle, bridge::column_names)
-}
-
-/// `static native String[] domain(long handle, int column)`: null for a numeric column.
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_io_ae4j_internal_Native_domain<'l>(
-    mut env: EnvUnowned<'l>,
-    _c: JClass<'l>,
-    handle: jlong,
-    column: jint,
-) -> JObjectArray<'l, JString<'l>> {
-    with_model(&mut env, handle, |env, m| bridge::domain(env, m, column))
-}
-
-/// `static native String[] slotNames(long handle)`
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_io_ae4j_internal_Native_slotNames<'l>(
-    mut env: EnvUnowned<'l>,
-    _c: JClass<'l>,
-    handle: jlong,
-) -> JObjectArray<'l, JString<'l>> {
-    with_model(&mut env, handle, bridge::slot_names)
-}
-
-/// `static native String[] info(long handle)`: format, H2O version, MOJO version, id, activation.
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_io_ae4j_internal_Native_info<'l>(
-    mut env: EnvUnowned<'l>,
-    _c: JClass<'l>,
-    handle: jlong,
-) -> JObjectArray<'l, JString<'l>> {
-    with_model(&mut env, handle, bridge::info)
-}
-
-/// `static native int[] ints(long handle, int what)`
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_io_ae4j_internal_Native_ints<'l>(
-    mut env: EnvUnowned<'l>,
-    _c: JClass<'l>,
-    handle: jlong,
-    what: jint,
-) -> JIntArray<'l> {
-    with_model(&mut env, handle, |env, m| bridge::ints(env, m, what))
-}
-
-/// `static native double[] normalization(long handle)`
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_io_ae4j_internal_Native_normalization<'l>(
-    mut env: EnvUnowned<'l>,
-    _c: JClass<'l>,
-    handle: jlong,
-) -> JDoubleArray<'l> {
-    with_model(&mut env, handle, bridge::normalization)
+    out: JObject<'l>,
+) {
+    with_loaded(&mut env, handle, |env, l| describe::describe(env, l, &out))
 }
 
 /// `static native double score(long handle, double[] raw, double[] reconstructed, double[] squaredErrors)`
@@ -242,16 +193,6 @@ pub extern "system" fn Java_io_ae4j_internal_Native_scoreBatch<'l>(
     with_model(&mut env, handle, |env, m| {
         bridge::score_batch(env, m, &rows, n_rows, &reconstructed, &squared_errors, &mse)
     })
-}
-
-/// `static native String[] calibration(long handle)`: null without a calibration.
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_io_ae4j_internal_Native_calibration<'l>(
-    mut env: EnvUnowned<'l>,
-    _c: JClass<'l>,
-    handle: jlong,
-) -> JObjectArray<'l, JString<'l>> {
-    with_loaded(&mut env, handle, bridge::calibration_info)
 }
 
 /// `static native double scoreDecide(long handle, double[] raw, double[] reconstructed, double[] squaredErrors, double threshold, int explain, double[] decision)`

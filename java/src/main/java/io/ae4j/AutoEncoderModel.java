@@ -1,14 +1,11 @@
 package io.ae4j;
 
 import io.ae4j.exception.PredictException;
-import io.ae4j.exception.PredictNumberFormatException;
-import io.ae4j.exception.PredictUnknownCategoricalLevelException;
-import io.ae4j.exception.PredictUnknownTypeException;
-import io.ae4j.internal.JavaDouble;
+import io.ae4j.internal.Decisions;
+import io.ae4j.internal.ModelDescription;
 import io.ae4j.internal.Native;
 import io.ae4j.internal.NativeHandle;
 import io.ae4j.internal.NativeLoader;
-import io.ae4j.prediction.AutoEncoderModelPrediction;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,8 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * An H2O deep-learning autoencoder, loaded from a MOJO, a POJO's {@code .java} source or a compiled
@@ -81,72 +76,62 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
   private final transient String mojoVersion;
   private final transient String modelId;
   private final transient String activation;
-  private final transient Map<String, Integer> columnIndex;
-  /** Per column: level to index for a categorical (exact levels), null for a numeric. */
-  private final transient Map<String, Integer>[] levelIndex;
+  /** RowData to raw rows, for the wrapper (and cells, for {@link #convertCell}). */
+  private final transient RowDataConverter converter;
+  /** What a prediction's {@code reconstructedRowData} is built from. */
+  private final transient ReconstructedRowData.Layout reconstructionLayout;
 
   /** Takes ownership of a native handle; reads and caches all metadata once. */
-  @SuppressWarnings({"unchecked", "rawtypes"})
   AutoEncoderModel(Opened opened, String source) {
     this.handle = new NativeHandle(opened.ptr, this, source);
     this.source = source;
     this.mojoBytes = opened.mojoZip;
     this.pojo = opened.pojo;
     this.calibrationJson = opened.calibrationJson;
+    ModelDescription d;
     long p = handle.acquire();
     try {
-      int[] counts = Native.ints(p, 2);
-      this.nFeatures = counts[0];
-      this.nSlots = counts[1];
-      this.nCats = counts[2];
-      this.names = Native.columnNames(p);
-      this.domains = new String[nFeatures][];
-      for (int i = 0; i < nFeatures; i++) {
-        domains[i] = Native.domain(p, i);
-      }
-      this.slotNames = Native.slotNames(p);
-      this.layerSizes = Native.ints(p, 0);
-      this.catOffsets = Native.ints(p, 1);
-      String[] info = Native.info(p);
-      this.format = info[0];
-      this.h2oVersion = info[1];
-      this.mojoVersion = info[2];
-      this.modelId = info[3];
-      this.activation = info[4];
-      String[] c = Native.calibration(p);
-      this.calibration = c == null ? null : new Calibration(c);
+      d = ModelDescription.of(p);
     } catch (RuntimeException e) {
       handle.release();
       handle.close();
       throw e;
     }
     handle.release();
+    this.nFeatures = d.nFeatures();
+    this.nSlots = d.nSlots();
+    this.nCats = d.nCategorical();
+    this.names = d.names;
+    this.domains = d.domains;
+    this.slotNames = d.slotNames;
+    this.layerSizes = d.layerSizes;
+    this.catOffsets = d.catOffsets;
+    this.format = d.format;
+    this.h2oVersion = d.h2oVersion;
+    this.mojoVersion = d.mojoVersion;
+    this.modelId = d.modelId;
+    this.activation = d.activation;
+    this.calibration = d.calibration == null ? null : new Calibration(d.calibration);
     this.outputNames = new String[nSlots];
     for (int i = 0; i < nSlots; i++) {
       outputNames[i] = "reconstr_" + slotNames[i];
     }
-    this.columnIndex = new HashMap<String, Integer>(nFeatures * 2);
-    this.levelIndex = new Map[nFeatures];
+    internNames();
+    this.converter = new RowDataConverter(names, domains);
+    this.reconstructionLayout = new ReconstructedRowData.Layout(names, domains, catOffsets);
+  }
+
+  /**
+   * Interned: a RowData keyed by string literals (interned by Java) or by getNames() then finds
+   * its columns and levels by identity, without comparing characters.
+   */
+  private void internNames() {
     for (int i = 0; i < nFeatures; i++) {
-      // Interned: a RowData keyed by string literals (interned by Java) or by getNames() then
-      // finds its columns and levels by identity, without comparing characters.
       names[i] = names[i].intern();
       if (domains[i] != null) {
         for (int j = 0; j < domains[i].length; j++) {
           domains[i][j] = domains[i][j].intern();
         }
-      }
-      if (!columnIndex.containsKey(names[i])) {
-        columnIndex.put(names[i], i);
-      }
-      if (domains[i] != null) {
-        Map<String, Integer> levels = new HashMap<String, Integer>(domains[i].length * 2);
-        for (int j = 0; j < domains[i].length; j++) {
-          if (!levels.containsKey(domains[i][j])) {
-            levels.put(domains[i][j], j);
-          }
-        }
-        levelIndex[i] = levels;
       }
     }
     initGenModelFields(); // genmodel's public fields (the block at the end of the class)
@@ -416,8 +401,8 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
   /** The levels of the named column, or null for a numeric or unknown column. */
   public String[] getDomainValues(String name) {
     handle.ensureOpen();
-    Integer i = columnIndex.get(name);
-    return i == null ? null : getDomainValues(i);
+    int i = converter.columnIndex(name);
+    return i < 0 ? null : getDomainValues(i);
   }
 
   /** The levels of every column (null entries for numerics). */
@@ -433,8 +418,7 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
   /** The index of a column by exact name, or -1. */
   public int getColIdx(String name) {
     handle.ensureOpen();
-    Integer i = columnIndex.get(name);
-    return i == null ? -1 : i;
+    return converter.columnIndex(name);
   }
 
   /** The number of input columns (the length of a raw row). */
@@ -564,6 +548,46 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
     long p = handle.acquire();
     try {
       return Native.score(p, raw, reconstructedOut, squaredErrorsOut);
+    } finally {
+      handle.release();
+    }
+  }
+
+  /**
+   * {@link #score}, and the row's anomaly decision in the same native call, written to
+   * {@code decisions} as row 0 (layout in {@link Decisions}).
+   *
+   * @param threshold NaN for none (the calibration's, if any, applies)
+   */
+  double scoreDecide(double[] raw, double[] reconstructedOut, double[] squaredErrorsOut, double threshold,
+      Decisions decisions) {
+    checkArray(raw, "raw", nFeatures, true);
+    checkArray(reconstructedOut, "reconstructedOut", nSlots, false);
+    checkArray(squaredErrorsOut, "squaredErrorsOut", nSlots, false);
+    long p = handle.acquire();
+    try {
+      return Native.scoreDecide(p, raw, reconstructedOut, squaredErrorsOut, threshold, decisions.explain(),
+          decisions.values());
+    } finally {
+      handle.release();
+    }
+  }
+
+  /**
+   * One raw row's scores and the deep features of hidden layer {@code layer} (and, with a
+   * non-null {@code decisionOut}, its decision, laid out as {@link Native#scoreDecide} writes
+   * it), in one native call.
+   */
+  double scoreDeep(double[] raw, double[] reconstructedOut, double[] squaredErrorsOut, int layer,
+      double[] deepFeaturesOut, double threshold, int explain, double[] decisionOut) {
+    checkArray(raw, "raw", nFeatures, true);
+    checkArray(reconstructedOut, "reconstructedOut", nSlots, false);
+    checkArray(squaredErrorsOut, "squaredErrorsOut", nSlots, false);
+    checkArray(deepFeaturesOut, "deepFeaturesOut", getHiddenLayerSize(layer), false);
+    long p = handle.acquire();
+    try {
+      return Native.scoreDeep(p, raw, reconstructedOut, squaredErrorsOut, layer, deepFeaturesOut, threshold,
+          explain, decisionOut);
     } finally {
       handle.release();
     }
@@ -761,24 +785,7 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
     System.arraycopy(raw, rawOffset + nCats, out, first, nFeatures - nCats);
   }
 
-  // ------------------------------------------------------------------- RowData conversion
-
-  /**
-   * Fills {@code raw[offset .. offset + nfeatures())} from a row with genmodel's
-   * {@code RowToRawDataConverter} rules (cells visited in the row's iteration order, so with
-   * several bad cells the same one is reported), plus ae4j's two fixes: a null value is missing,
-   * and any {@link Number} is accepted in a numeric column.
-   */
-  void fillRaw(Map<String, ?> row, double[] raw, int offset, boolean unknownToNa, boolean invalidToNa)
-      throws PredictException {
-    Arrays.fill(raw, offset, offset + nFeatures, Double.NaN);
-    for (Map.Entry<String, ?> e : row.entrySet()) {
-      Integer i = columnIndex.get(e.getKey());
-      if (i != null) {
-        raw[offset + i] = convert(i, e.getValue(), unknownToNa, invalidToNa);
-      }
-    }
-  }
+  // ---------------------------------------------------------------------------- cells
 
   /**
    * One RowData cell of input column {@code column} as its raw value, with exactly the rules of
@@ -798,254 +805,27 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
       throw new IllegalArgumentException("column " + column + " is not an input column (0 to "
           + (nFeatures - 1) + ")");
     }
-    return convert(column, value, convertUnknownCategoricalLevelsToNa, convertInvalidNumbersToNa);
+    return converter.convert(column, value, convertUnknownCategoricalLevelsToNa, convertInvalidNumbersToNa);
   }
 
-  private double convert(int i, Object o, boolean unknownToNa, boolean invalidToNa) throws PredictException {
-    if (o == null) {
-      return Double.NaN; // ae4j: missing (genmodel: NullPointerException)
-    }
-    Map<String, Integer> levels = levelIndex[i];
-    if (levels == null) {
-      if (o instanceof String) {
-        String s = ((String) o).trim();
-        try {
-          return JavaDouble.parseDouble(s); // Double.parseDouble's bits, faster
-        } catch (NumberFormatException nfe) {
-          if (invalidToNa) {
-            return Double.NaN;
-          }
-          throw new PredictNumberFormatException("Unable to parse value: " + s + ", from column: "
-              + names[i] + ", as Double; " + nfe.getMessage());
-        }
-      }
-      if (o instanceof Double) {
-        return (Double) o;
-      }
-      if (o instanceof Number) {
-        return ((Number) o).doubleValue(); // ae4j: any Number (genmodel: PredictUnknownTypeException)
-      }
-      throw new PredictUnknownTypeException("Unexpected object type " + o.getClass().getName()
-          + " for numeric column " + names[i]);
-    }
-    if (o instanceof String) {
-      String level = (String) o;
-      Integer index = levels.get(level);
-      if (index == null) {
-        index = levels.get(names[i] + "." + level);
-      }
-      if (index != null) {
-        return index;
-      }
-      if (unknownToNa) {
-        return Double.NaN;
-      }
-      throw new PredictUnknownCategoricalLevelException("Unknown categorical level (" + names[i]
-          + "," + level + ")", names[i], level);
-    }
-    if (o instanceof Double && ((Double) o).isNaN()) {
-      return Double.NaN;
-    }
-    throw new PredictUnknownTypeException("Unexpected object type " + o.getClass().getName()
-        + " for categorical column " + names[i]);
+  /** The model's RowData conversion (the wrapper's). */
+  RowDataConverter converter() {
+    return converter;
   }
 
-  // ------------------------------------------------------------------------ predictions
-
-  AutoEncoderModelPrediction predict(Map<String, ?> row, boolean unknownToNa, boolean invalidToNa)
-      throws PredictException {
-    return predict(row, unknownToNa, invalidToNa, Double.NaN, 0);
+  /** {@link #getNumSlots()} without the open check (the wrapper's native call checks). */
+  int slotCount() {
+    return nSlots;
   }
 
-  /**
-   * Whether a prediction carries decision data: a calibration, a run-time threshold (not NaN)
-   * or an explanation asked for. Otherwise the plain scoring call is used.
-   */
-  private boolean decides(double threshold, int explain) {
-    return calibration != null || !Double.isNaN(threshold) || explain > 0;
+  /** Whether the model carries a calibration (its predictions then always decide). */
+  boolean calibrated() {
+    return calibration != null;
   }
 
-  /**
-   * One row, scored and decided on in one native call: {@code threshold} NaN for none (the
-   * calibration's applies), {@code explain} the number of top columns wanted (0 for none).
-   */
-  AutoEncoderModelPrediction predict(Map<String, ?> row, boolean unknownToNa, boolean invalidToNa,
-      double threshold, int explain) throws PredictException {
-    return predict(row, unknownToNa, invalidToNa, threshold, explain, -1);
-  }
-
-  /**
-   * {@link #predict(Map, boolean, boolean, double, int)} with the deep features of hidden layer
-   * {@code deepLayer} (-1: none) from the same native call.
-   */
-  AutoEncoderModelPrediction predict(Map<String, ?> row, boolean unknownToNa, boolean invalidToNa,
-      double threshold, int explain, int deepLayer) throws PredictException {
-    double[] raw = new double[nFeatures];
-    fillRaw(row, raw, 0, unknownToNa, invalidToNa);
-    double[] reconstructed = new double[nSlots];
-    double[] squaredErrors = new double[nSlots];
-    double mse;
-    double[] decision = null;
-    double[] deep = null;
-    int k = Math.min(explain, nFeatures);
-    if (deepLayer >= 0) {
-      deep = new double[getHiddenLayerSize(deepLayer)];
-      decision = decides(threshold, k) ? new double[2 + 2 * k] : null;
-      long p = handle.acquire();
-      try {
-        mse = Native.scoreDeep(p, raw, reconstructed, squaredErrors, deepLayer, deep, threshold, k,
-            decision);
-      } finally {
-        handle.release();
-      }
-    } else if (decides(threshold, k)) {
-      decision = new double[2 + 2 * k];
-      long p = handle.acquire();
-      try {
-        mse = Native.scoreDecide(p, raw, reconstructed, squaredErrors, threshold, k, decision);
-      } finally {
-        handle.release();
-      }
-    } else {
-      mse = score(raw, reconstructed, squaredErrors);
-    }
-    double[] original = new double[nSlots];
-    expandOriginal(raw, 0, original);
-    AutoEncoderModelPrediction out = prediction(original, reconstructed, squaredErrors, mse);
-    if (decision != null) {
-      applyDecision(out, decision, 0, k);
-    }
-    out.deepFeatures = deep;
-    return out;
-  }
-
-  AutoEncoderModelPrediction[] predictBatch(java.util.List<? extends Map<String, ?>> rows,
-      boolean unknownToNa, boolean invalidToNa) throws PredictException {
-    return predictBatch(rows, unknownToNa, invalidToNa, Double.NaN, 0);
-  }
-
-  AutoEncoderModelPrediction[] predictBatch(java.util.List<? extends Map<String, ?>> rows,
-      boolean unknownToNa, boolean invalidToNa, double threshold, int explain) throws PredictException {
-    return predictBatch(rows, unknownToNa, invalidToNa, threshold, explain, -1);
-  }
-
-  /**
-   * Many rows in one scoring call (with the deep features of hidden layer {@code deepLayer},
-   * -1 for none) and, when decisions apply, one decision call.
-   */
-  AutoEncoderModelPrediction[] predictBatch(java.util.List<? extends Map<String, ?>> rows,
-      boolean unknownToNa, boolean invalidToNa, double threshold, int explain, int deepLayer)
-      throws PredictException {
-    handle.ensureOpen();
-    int units = deepLayer >= 0 ? getHiddenLayerSize(deepLayer) : 0;
-    int n = rows.size();
-    double[] raw = new double[n * nFeatures];
-    int r = 0;
-    for (Map<String, ?> row : rows) {
-      if (row == null) {
-        throw new IllegalArgumentException("row " + r + " is null");
-      }
-      try {
-        fillRaw(row, raw, r * nFeatures, unknownToNa, invalidToNa);
-      } catch (PredictException e) {
-        throw new io.ae4j.exception.PredictBatchException(r, e);
-      }
-      r++;
-    }
-    double[] rec = new double[n * nSlots];
-    double[] se = new double[n * nSlots];
-    double[] mse = new double[n];
-    double[] deep = deepLayer >= 0 ? new double[n * units] : null;
-    if (n > 0 && deep != null) {
-      long p = handle.acquire();
-      try {
-        Native.scoreBatchDeep(p, raw, n, rec, se, mse, deepLayer, deep);
-      } finally {
-        handle.release();
-      }
-    } else if (n > 0) {
-      scoreBatch(raw, rec, se, mse);
-    }
-    int k = Math.min(explain, nFeatures);
-    int stride = 2 + 2 * k;
-    double[] decisions = null;
-    if (n > 0 && decides(threshold, k)) {
-      decisions = new double[n * stride];
-      long p = handle.acquire();
-      try {
-        Native.decideBatch(p, mse, se, n, threshold, k, decisions);
-      } finally {
-        handle.release();
-      }
-    }
-    AutoEncoderModelPrediction[] out = new AutoEncoderModelPrediction[n];
-    for (int i = 0; i < n; i++) {
-      double[] original = new double[nSlots];
-      expandOriginal(raw, i * nFeatures, original);
-      out[i] = prediction(original, Arrays.copyOfRange(rec, i * nSlots, (i + 1) * nSlots),
-          Arrays.copyOfRange(se, i * nSlots, (i + 1) * nSlots), mse[i]);
-      if (decisions != null) {
-        applyDecision(out[i], decisions, i * stride, k);
-      }
-      if (deep != null) {
-        out[i].deepFeatures = Arrays.copyOfRange(deep, i * units, (i + 1) * units);
-      }
-    }
-    return out;
-  }
-
-  /** Reads one row's native decision (layout in {@link Native#scoreDecide}) into the prediction. */
-  private void applyDecision(AutoEncoderModelPrediction p, double[] d, int offset, int k) {
-    double flag = d[offset];
-    p.anomaly = Double.isNaN(flag) ? null : Boolean.valueOf(flag != 0.0);
-    p.percentile = d[offset + 1];
-    int n = 0;
-    while (n < k && d[offset + 2 + 2 * n] >= 0) {
-      n++;
-    }
-    String[] columns = new String[n];
-    double[] shares = new double[n];
-    for (int i = 0; i < n; i++) {
-      columns[i] = names[(int) d[offset + 2 + 2 * i]];
-      shares[i] = d[offset + 3 + 2 * i];
-    }
-    p.explanationColumns = columns;
-    p.explanationShares = shares;
-  }
-
-  private AutoEncoderModelPrediction prediction(double[] original, double[] reconstructed,
-      double[] squaredErrors, double mse) {
-    AutoEncoderModelPrediction p = new AutoEncoderModelPrediction();
-    p.original = original;
-    p.reconstructed = reconstructed;
-    p.reconstructedRowData = reconstructedRowData(reconstructed);
-    p.mse = mse;
-    p.squaredErrors = squaredErrors;
-    p.predictions = reconstructed;
-    p.feature = original;
-    p.reconstrunctionError = squaredErrors;
-    p.averageReconstructionError = mse;
-    return p;
-  }
-
-  private RowData reconstructedRowData(double[] reconstructed) {
-    RowData rd = new RowData(nFeatures);
-    for (int c = 0; c < nCats; c++) {
-      String[] levels = domains[c];
-      int start = catOffsets[c];
-      // genmodel's map: new HashMap<>(levels + 1), grown as it fills (the same iteration order)
-      HashMap<String, Double> m = new HashMap<String, Double>(RowData.tableSize(levels.length + 1, levels.length + 1));
-      for (int j = 0; j < levels.length; j++) {
-        m.put(levels[j], reconstructed[start + j]);
-      }
-      m.put(null, reconstructed[catOffsets[c + 1] - 1]);
-      rd.put(names[c], m);
-    }
-    int first = catOffsets[nCats];
-    for (int k = nCats; k < nFeatures; k++) {
-      rd.put(names[k], reconstructed[first + k - nCats]);
-    }
-    return rd;
+  /** What a prediction's lazily built {@code reconstructedRowData} needs of the model. */
+  ReconstructedRowData.Layout reconstructionLayout() {
+    return reconstructionLayout;
   }
 
   // ----------------------------------------------------------------------------------------

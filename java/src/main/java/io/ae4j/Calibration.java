@@ -1,5 +1,7 @@
 package io.ae4j;
 
+import io.ae4j.internal.ModelDescription;
+
 import java.io.Serializable;
 
 /**
@@ -25,15 +27,15 @@ public final class Calibration implements Serializable {
   private final String source;
   private final String modelFingerprint;
 
-  /** From the native summary {threshold, quantile, rows, rowsLeftOut, created, source, fingerprint}. */
-  Calibration(String[] info) {
-    this.threshold = Double.parseDouble(info[0]);
-    this.quantile = info[1] == null ? null : Double.valueOf(info[1]);
-    this.rows = Long.parseLong(info[2]);
-    this.rowsLeftOut = Long.parseLong(info[3]);
-    this.created = info[4];
-    this.source = info[5];
-    this.modelFingerprint = info[6];
+  /** From the model's native description. */
+  Calibration(ModelDescription.CalibrationSummary c) {
+    this.threshold = c.threshold;
+    this.quantile = c.quantile;
+    this.rows = c.rows;
+    this.rowsLeftOut = c.rowsLeftOut;
+    this.created = c.created;
+    this.source = c.source;
+    this.modelFingerprint = c.modelFingerprint;
   }
 
   /** The MSE above which a row is an anomaly (unless a wrapper's {@code Config.setThreshold} overrides it). */

@@ -1,6 +1,8 @@
 package io.ae4j;
 
+import io.ae4j.exception.PredictBatchException;
 import io.ae4j.exception.PredictException;
+import io.ae4j.internal.Decisions;
 import io.ae4j.exception.PredictUnknownCategoricalLevelException;
 import io.ae4j.prediction.AbstractPrediction;
 import io.ae4j.prediction.AnomalyDetectionPrediction;
@@ -19,6 +21,7 @@ import io.ae4j.prediction.UpliftBinomialModelPrediction;
 import io.ae4j.prediction.Word2VecPrediction;
 
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -335,9 +338,6 @@ public class EasyPredictModelWrapper implements Serializable {
     return deepFeaturesLayer;
   }
 
-  private int deepLayer() {
-    return deepFeaturesLayer == null ? -1 : deepFeaturesLayer;
-  }
 
   public boolean getConvertUnknownCategoricalLevelsToNa() {
     return convertUnknownCategoricalLevelsToNa;
@@ -373,8 +373,8 @@ public class EasyPredictModelWrapper implements Serializable {
       throw new IllegalArgumentException("data must not be null");
     }
     reportConversionErrors(data);
-    return m.predict(data, convertUnknownCategoricalLevelsToNa, convertInvalidNumbersToNa,
-        threshold == null ? Double.NaN : threshold, explain, deepLayer());
+    double[] raw = m.converter().toRaw(data, convertUnknownCategoricalLevelsToNa, convertInvalidNumbersToNa);
+    return predictFromRaw(raw);
   }
 
   /** genmodel's generic {@code predict}: for an autoencoder, {@link #predictAutoEncoder(RowData)}. */
@@ -396,8 +396,138 @@ public class EasyPredictModelWrapper implements Serializable {
         break; // the batch fails at this row; genmodel's consumer would not see later rows
       }
     }
-    return m.predictBatch(rows, convertUnknownCategoricalLevelsToNa, convertInvalidNumbersToNa,
-        threshold == null ? Double.NaN : threshold, explain, deepLayer());
+    m.nativeHandle().ensureOpen();
+    double[] raw = batchRaw(rows);
+    int n = rows.size();
+    int ns = m.slotCount();
+    double[] rec = new double[n * ns];
+    double[] se = new double[n * ns];
+    double[] mse = new double[n];
+    Decisions decisions = null;
+    int units = deepFeaturesLayer == null ? 0 : m.getHiddenLayerSize(deepFeaturesLayer);
+    double[] deep = deepFeaturesLayer == null ? null : new double[n * units];
+    if (n > 0) {
+      if (deep != null) {
+        m.scoreBatch(raw, rec, se, mse, deepFeaturesLayer, deep); // the same native call
+      } else {
+        m.scoreBatch(raw, rec, se, mse);
+      }
+      if (decides()) {
+        decisions = newDecisions(n);
+        m.decideBatch(mse, se, n, thresholdOrNaN(), decisions.explain(), decisions.values());
+      }
+    }
+    AutoEncoderModelPrediction[] out = new AutoEncoderModelPrediction[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = prediction(raw, i * m.converter().width(), Arrays.copyOfRange(rec, i * ns, (i + 1) * ns),
+          Arrays.copyOfRange(se, i * ns, (i + 1) * ns), mse[i]);
+      if (decisions != null) {
+        decide(out[i], decisions, i);
+      }
+      if (deep != null) {
+        out[i].deepFeatures = Arrays.copyOfRange(deep, i * units, (i + 1) * units);
+      }
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------- building predictions
+
+  /** One raw row, scored (and decided on, when decisions apply) in one native call. */
+  private AutoEncoderModelPrediction predictFromRaw(double[] raw) {
+    int ns = m.slotCount();
+    double[] reconstructed = new double[ns];
+    double[] squaredErrors = new double[ns];
+    if (deepFeaturesLayer != null) {
+      double[] deep = new double[m.getHiddenLayerSize(deepFeaturesLayer)];
+      Decisions decisions = decides() ? newDecisions(1) : null;
+      double mse = m.scoreDeep(raw, reconstructed, squaredErrors, deepFeaturesLayer, deep, thresholdOrNaN(),
+          decisions == null ? 0 : decisions.explain(), decisions == null ? null : decisions.values());
+      AutoEncoderModelPrediction p = prediction(raw, 0, reconstructed, squaredErrors, mse);
+      if (decisions != null) {
+        decide(p, decisions, 0);
+      }
+      p.deepFeatures = deep;
+      return p;
+    }
+    if (!decides()) {
+      return prediction(raw, 0, reconstructed, squaredErrors, m.score(raw, reconstructed, squaredErrors));
+    }
+    Decisions decisions = newDecisions(1);
+    double mse = m.scoreDecide(raw, reconstructed, squaredErrors, thresholdOrNaN(), decisions);
+    AutoEncoderModelPrediction p = prediction(raw, 0, reconstructed, squaredErrors, mse);
+    decide(p, decisions, 0);
+    return p;
+  }
+
+  /** The rows' raw values one after another; a bad row fails the batch, naming the row. */
+  private double[] batchRaw(List<? extends RowData> rows) throws PredictException {
+    RowDataConverter converter = m.converter();
+    int nf = converter.width();
+    double[] raw = new double[rows.size() * nf];
+    int r = 0;
+    for (RowData row : rows) {
+      if (row == null) {
+        throw new IllegalArgumentException("row " + r + " is null");
+      }
+      try {
+        converter.fill(row, raw, r * nf, convertUnknownCategoricalLevelsToNa, convertInvalidNumbersToNa);
+      } catch (PredictException e) {
+        throw new PredictBatchException(r, e);
+      }
+      r++;
+    }
+    return raw;
+  }
+
+  /**
+   * Whether predictions carry decisions: the model is calibrated, a run-time threshold is set
+   * or an explanation is asked for. Otherwise the plain scoring call is used.
+   */
+  private boolean decides() {
+    return m.calibrated() || threshold != null || explain > 0;
+  }
+
+  private double thresholdOrNaN() {
+    return threshold == null ? Double.NaN : threshold;
+  }
+
+  private Decisions newDecisions(int rows) {
+    RowDataConverter c = m.converter();
+    return new Decisions(rows, Math.min(explain, c.width()), c.names());
+  }
+
+  /** genmodel's fields (and the community patch's names for the same arrays) from one score. */
+  private AutoEncoderModelPrediction prediction(double[] raw, int rawOffset, double[] reconstructed,
+      double[] squaredErrors, double mse) {
+    double[] original = new double[reconstructed.length];
+    m.expandOriginal(raw, rawOffset, original);
+    AutoEncoderModelPrediction p = new AutoEncoderModelPrediction();
+    p.original = original;
+    p.reconstructed = reconstructed;
+    p.reconstructedRowData = new ReconstructedRowData(m.reconstructionLayout(), reconstructed.clone());
+    p.mse = mse;
+    p.squaredErrors = squaredErrors;
+    p.predictions = reconstructed;
+    p.feature = original;
+    p.reconstrunctionError = squaredErrors;
+    p.averageReconstructionError = mse;
+    return p;
+  }
+
+  /** Row r's decision into the prediction's ae4j fields. */
+  private static void decide(AutoEncoderModelPrediction p, Decisions d, int r) {
+    p.anomaly = d.anomaly(r);
+    p.percentile = d.percentile(r);
+    int n = d.explained(r);
+    String[] columns = new String[n];
+    double[] shares = new double[n];
+    for (int i = 0; i < n; i++) {
+      columns[i] = d.column(r, i);
+      shares[i] = d.share(r, i);
+    }
+    p.explanationColumns = columns;
+    p.explanationShares = shares;
   }
 
   // ----------------------------------------------------------------------------------------
@@ -581,7 +711,7 @@ public class EasyPredictModelWrapper implements Serializable {
    * converted (so a bad row still throws its PredictException first).
    */
   public String[] leafNodeAssignment(RowData data) throws PredictException {
-    m.fillRaw(data, new double[m.nfeatures()], 0, convertUnknownCategoricalLevelsToNa, convertInvalidNumbersToNa);
+    m.converter().toRaw(data, convertUnknownCategoricalLevelsToNa, convertInvalidNumbersToNa);
     throw new ClassCastException("class hex.genmodel.algos.deeplearning.DeeplearningMojoModel cannot be cast to"
         + " class hex.genmodel.algos.tree.TreeBackedMojoModel (an autoencoder has no trees)");
   }
@@ -651,7 +781,7 @@ public class EasyPredictModelWrapper implements Serializable {
    * NullPointerException on an autoencoder (after converting the row), and so does ae4j's.
    */
   public float[] predictContributions(RowData data) throws PredictException {
-    m.fillRaw(data, new double[m.nfeatures()], 0, convertUnknownCategoricalLevelsToNa, convertInvalidNumbersToNa);
+    m.converter().toRaw(data, convertUnknownCategoricalLevelsToNa, convertInvalidNumbersToNa);
     throw new NullPointerException("contributions are not enabled: an autoencoder has none"
         + " (Config.setEnableContributions accepts only DRF, GBM and XGBoost models)");
   }

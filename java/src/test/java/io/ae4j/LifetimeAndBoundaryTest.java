@@ -416,7 +416,7 @@ public class LifetimeAndBoundaryTest {
         expectIllegalArgument(new Call() { public void run() { Native.scoreBatch(p, new double[16], 3, out, out, new double[3]); } });
         expectIllegalArgument(new Call() { public void run() { Native.scoreBatch(p, new double[16], -1, out, out, new double[3]); } });
         expectIllegalArgument(new Call() { public void run() { Native.scoreBatch(p, new double[16], 2, new double[43], new double[44], new double[2]); } });
-        expectIllegalArgument(new Call() { public void run() { Native.domain(p, 99); } });
+        expectIllegalArgument(new Call() { public void run() { Native.describe(p, null); } });
         try {
           Native.score(0, raw, out, out);
           fail("0 handle accepted");
@@ -456,7 +456,7 @@ public class LifetimeAndBoundaryTest {
       double[] rows = new double[synthRows.size() * nf];
       List<AutoEncoderModelPrediction> single = new ArrayList<AutoEncoderModelPrediction>();
       for (int i = 0; i < synthRows.size(); i++) {
-        m.fillRaw(synthRows.get(i), rows, i * nf, false, false);
+        m.converter().fill(synthRows.get(i), rows, i * nf, false, false);
         single.add(w.predictAutoEncoder(synthRows.get(i)));
       }
       double[] rec = new double[rows.length / nf * ns];

@@ -130,6 +130,34 @@ public class NativeLoaderTest {
     }
   }
 
+  /**
+   * Each platform the multi-platform jar carries (.github/workflows/native.yml), from the
+   * os.name/os.arch values its JVMs report, resolves to the resource the build writes there.
+   */
+  @Test
+  public void everyPlatformResolvesToItsResourcePath() {
+    String[][] cases = {
+      {"Linux", "amd64", "/io/ae4j/native/linux-x86_64/libae4j_jni.so"},
+      {"Linux", "x86_64", "/io/ae4j/native/linux-x86_64/libae4j_jni.so"},
+      {"Linux", "aarch64", "/io/ae4j/native/linux-aarch64/libae4j_jni.so"},
+      {"Mac OS X", "x86_64", "/io/ae4j/native/macos-x86_64/libae4j_jni.dylib"},
+      {"Mac OS X", "aarch64", "/io/ae4j/native/macos-aarch64/libae4j_jni.dylib"},
+      {"Darwin", "arm64", "/io/ae4j/native/macos-aarch64/libae4j_jni.dylib"},
+      {"Windows Server 2022", "amd64", "/io/ae4j/native/windows-x86_64/ae4j_jni.dll"},
+      {"Windows 11", "x64", "/io/ae4j/native/windows-x86_64/ae4j_jni.dll"},
+    };
+    for (String[] c : cases) {
+      assertEquals(c[0] + "/" + c[1], c[2], NativeLoader.resourcePath(c[0], c[1]));
+    }
+    // an unknown platform gets a sanitized name, never a path outside io/ae4j/native/
+    assertEquals("freebsd-riscv64", NativeLoader.platform("FreeBSD", "riscv64"));
+    assertEquals("sunos-sparcv9", NativeLoader.platform("SunOS", "sparcv9"));
+    // this JVM's path is the one the build put its library at
+    assertEquals(NativeLoader.resourcePath(), NativeLoader.resourcePath(
+        System.getProperty("os.name"), System.getProperty("os.arch")));
+    assertTrue(NativeLoader.resourcePath(), NativeLoaderTest.class.getResource(NativeLoader.resourcePath()) != null);
+  }
+
   @Test
   public void platformNames() {
     String p = NativeLoader.platform();

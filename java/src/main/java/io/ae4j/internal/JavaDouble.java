@@ -5,7 +5,7 @@ package io.ae4j.internal;
  * rows carry: parsing the Strings of a RowData cost as much as scoring it.
  *
  * <p>The fast path is Clinger's (1990): a decimal {@code [+-]digits[.digits][e[+-]digits]}
- * whose digits, leading zeros aside, form an integer {@code m <= 2^53} and whose power of ten
+ * whose at most 18 digits form an integer {@code m <= 2^53} and whose power of ten
  * {@code k} is in {@code [-22, 22]} is {@code m * 10^k} or {@code m / 10^-k}. Both operands are
  * exact doubles and IEEE multiplication and division round correctly, so the result is the
  * correctly rounded value, which is what {@code Double.parseDouble} returns. Everything else
@@ -20,7 +20,7 @@ public final class JavaDouble {
   };
   /** The largest integer every smaller one of which is an exact double. */
   private static final long MAX_EXACT = 1L << 53;
-  /** Significant digits that always fit in a long (10^18 < 2^63). */
+  /** Digits that always fit in a long (10^18 < 2^63). */
   private static final int MAX_DIGITS = 18;
 
   private JavaDouble() {}
@@ -42,36 +42,30 @@ public final class JavaDouble {
         i = 1;
       }
     }
+    // The digits before and after the point, as one integer m and the count after the point.
+    // At most 18 digits (leading zeros included) always fit in a long; more go to the JDK.
     long m = 0;
-    int digits = 0; // significant digits in m (leading zeros not counted)
-    int seen = 0; // all mantissa digits
-    int scale = 0; // digits after the point
-    boolean point = false;
-    for (; i < n; i++) {
-      char c = s.charAt(i);
-      if (c >= '0' && c <= '9') {
-        seen++;
-        if (point) {
-          scale++;
-        }
-        if (m != 0 || c != '0') {
-          if (++digits > MAX_DIGITS) {
-            return Double.parseDouble(s);
-          }
-          m = m * 10 + (c - '0');
-        }
-      } else if (c == '.' && !point) {
-        point = true;
-      } else {
-        break;
-      }
+    int start = i;
+    char c = 0;
+    for (; i < n && (c = s.charAt(i)) >= '0' && c <= '9'; i++) {
+      m = m * 10 + (c - '0');
     }
-    if (seen == 0) {
-      return Double.parseDouble(s); // "NaN", "Infinity", "", ".", "-", ... : its own answer
+    int seen = i - start; // mantissa digits
+    int scale = 0; // digits after the point
+    if (i < n && c == '.') {
+      int fraction = ++i;
+      for (; i < n && (c = s.charAt(i)) >= '0' && c <= '9'; i++) {
+        m = m * 10 + (c - '0');
+      }
+      scale = i - fraction;
+      seen += scale;
+    }
+    if (seen == 0 || seen > MAX_DIGITS) {
+      return Double.parseDouble(s); // "NaN", "Infinity", "", ".", "-", long digit runs: its own answer
     }
     int exponent = 0;
     if (i < n) {
-      char c = s.charAt(i);
+      c = s.charAt(i);
       if (c != 'e' && c != 'E') {
         return Double.parseDouble(s);
       }
@@ -81,15 +75,15 @@ public final class JavaDouble {
         negativeExponent = s.charAt(i) == '-';
         i++;
       }
-      int start = i;
+      int exponentStart = i;
       for (; i < n; i++) {
         c = s.charAt(i);
-        if (c < '0' || c > '9' || i - start >= 4) {
+        if (c < '0' || c > '9' || i - exponentStart >= 4) {
           return Double.parseDouble(s); // a suffix, junk, or an exponent too long to matter here
         }
         exponent = exponent * 10 + (c - '0');
       }
-      if (i == start) {
+      if (i == exponentStart) {
         return Double.parseDouble(s); // "1e": malformed
       }
       if (negativeExponent) {

@@ -46,22 +46,11 @@ public final class Native {
   /** Frees a handle (0 is ignored). Only {@link NativeHandle} calls this, once. */
   static native void free(long handle);
 
-  public static native String[] columnNames(long handle);
-
-  /** The levels of a categorical column, or null for a numeric column. */
-  public static native String[] domain(long handle, int column);
-
-  /** H2O's names of the expanded slots: {@code <col>.<level>}, {@code <col>.missing(NA)}, {@code <col>}. */
-  public static native String[] slotNames(long handle);
-
-  /** {format, H2O version, MOJO version, model id, activation}; null where unknown. */
-  public static native String[] info(long handle);
-
-  /** 0: layer sizes; 1: categorical offsets; 2: {nFeatures, nSlots, nCategorical, nNumeric}. */
-  public static native int[] ints(long handle, int what);
-
-  /** {normMul..., normSub...} or an empty array without standardization. */
-  public static native double[] normalization(long handle);
+  /**
+   * Fills {@code out} with the model's metadata in one call: its {@code model(...)} method and,
+   * for a calibrated model, its {@code calibration(...)}. Use {@link ModelDescription#of(long)}.
+   */
+  public static native void describe(long handle, ModelDescription out);
 
   /** Scores one raw row (one value per input column); returns the MSE. */
   public static native double score(long handle, double[] raw, double[] reconstructed, double[] squaredErrors);
@@ -69,13 +58,6 @@ public final class Native {
   /** Scores nRows raw rows stored row after row in rows. */
   public static native void scoreBatch(long handle, double[] rows, int nRows,
       double[] reconstructed, double[] squaredErrors, double[] mse);
-
-  /**
-   * The model's calibration, {threshold, quantile, rows, rowsLeftOut, created, source,
-   * modelFingerprint} (numbers as exact decimal text; quantile and source may be null), or null
-   * when the model has none.
-   */
-  public static native String[] calibration(long handle);
 
   /**
    * {@link #score}, plus the row's anomaly decision in the same call, written to

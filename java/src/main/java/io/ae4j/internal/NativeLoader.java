@@ -119,16 +119,48 @@ public final class NativeLoader {
 
   /** The platform directory name of this JVM, e.g. {@code linux-x86_64}. */
   public static String platform() {
-    return os() + "-" + arch();
+    return platform(System.getProperty("os.name", "unknown"), System.getProperty("os.arch", "unknown"));
+  }
+
+  /** The platform directory name for these {@code os.name} and {@code os.arch} values. */
+  public static String platform(String osName, String osArch) {
+    return os(osName) + "-" + arch(osArch);
   }
 
   /** The resource path of this platform's bundled library. */
   public static String resourcePath() {
-    return "/io/ae4j/native/" + platform() + "/" + System.mapLibraryName(LIBRARY);
+    return resourcePath(System.getProperty("os.name", "unknown"), System.getProperty("os.arch", "unknown"));
+  }
+
+  /**
+   * The resource path of the bundled library for these {@code os.name} and {@code os.arch}
+   * values, e.g. {@code /io/ae4j/native/macos-aarch64/libae4j_jni.dylib}: the layout the build
+   * (gradle/rust.gradle) and the multi-platform jar (.github/workflows/native.yml) write.
+   */
+  public static String resourcePath(String osName, String osArch) {
+    return "/io/ae4j/native/" + platform(osName, osArch) + "/" + libraryFile(os(osName));
+  }
+
+  /** The library's file name on {@code os} (what System.mapLibraryName gives there). */
+  static String libraryFile(String os) {
+    if (os.equals("linux")) {
+      return "lib" + LIBRARY + ".so";
+    }
+    if (os.equals("macos")) {
+      return "lib" + LIBRARY + ".dylib";
+    }
+    if (os.equals("windows")) {
+      return LIBRARY + ".dll";
+    }
+    return System.mapLibraryName(LIBRARY);
   }
 
   static String os() {
-    String name = System.getProperty("os.name", "unknown").toLowerCase(Locale.ROOT);
+    return os(System.getProperty("os.name", "unknown"));
+  }
+
+  static String os(String osName) {
+    String name = osName.toLowerCase(Locale.ROOT);
     if (name.startsWith("linux")) {
       return "linux";
     }
@@ -141,8 +173,8 @@ public final class NativeLoader {
     return name.replaceAll("[^a-z0-9]", "");
   }
 
-  static String arch() {
-    String arch = System.getProperty("os.arch", "unknown").toLowerCase(Locale.ROOT);
+  static String arch(String osArch) {
+    String arch = osArch.toLowerCase(Locale.ROOT);
     if (arch.equals("amd64") || arch.equals("x86_64") || arch.equals("x64")) {
       return "x86_64";
     }

@@ -2,6 +2,7 @@ package io.ae4j.spark;
 
 import io.ae4j.AutoEncoderModel;
 import io.ae4j.exception.PredictException;
+import io.ae4j.internal.Decisions;
 
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -130,7 +131,6 @@ final class PartitionScorer {
     final int nIn;
     final int nOut;
     final int k;
-    final int stride;
     final Object[] rows;
     final boolean[] good;
     final int[] goodIndex;
@@ -139,7 +139,8 @@ final class PartitionScorer {
     final double[] rec;
     final double[] se;
     final double[] mse;
-    final double[] decisions;
+    /** The batch's anomaly decisions (null when the plan wants none). */
+    final Decisions decisions;
     /** Row g's deep features at {@code g * plan.deepFeaturesWidth}, or null when not asked for. */
     final double[] deep;
     private int n;
@@ -155,7 +156,6 @@ final class PartitionScorer {
       this.nIn = plan.fieldNames.length;
       this.nOut = plan.nOut();
       this.k = Math.min(plan.explain, nF);
-      this.stride = 2 + 2 * k;
       int b = plan.batchSize;
       this.rows = new Object[b];
       this.good = new boolean[b];
@@ -165,7 +165,7 @@ final class PartitionScorer {
       this.rec = new double[b * nS];
       this.se = new double[b * nS];
       this.mse = new double[b];
-      this.decisions = plan.decides() ? new double[b * stride] : null;
+      this.decisions = plan.decides() ? new Decisions(b, k, p.names) : null;
       this.deep = plan.withDeepFeatures() ? new double[b * plan.deepFeaturesWidth] : null;
     }
 
@@ -239,7 +239,7 @@ final class PartitionScorer {
           p.model.scoreBatch(in, rec, se, mse);
         }
         if (decisions != null) {
-          p.model.decideBatch(mse, se, g, plan.threshold, k, decisions);
+          p.model.decideBatch(mse, se, g, plan.threshold, k, decisions.values());
         }
       }
     }
@@ -261,34 +261,6 @@ final class PartitionScorer {
     /** genmodel's {@code original} of row g. */
     double[] original(int g) {
       return p.model.expandOriginal(Arrays.copyOfRange(raw, g * nF, (g + 1) * nF));
-    }
-
-    /** Row g's anomaly decision, or null for none. */
-    Boolean anomaly(int g) {
-      double flag = decisions[g * stride];
-      return Double.isNaN(flag) ? null : Boolean.valueOf(flag != 0.0);
-    }
-
-    double percentile(int g) {
-      return decisions[g * stride + 1];
-    }
-
-    /** How many explanation pairs row g has. */
-    int explained(int g) {
-      int base = g * stride + 2;
-      int m = 0;
-      while (m < k && decisions[base + 2 * m] >= 0) {
-        m++;
-      }
-      return m;
-    }
-
-    String explanationColumn(int g, int i) {
-      return p.names[(int) decisions[g * stride + 2 + 2 * i]];
-    }
-
-    double explanationShare(int g, int i) {
-      return decisions[g * stride + 3 + 2 * i];
     }
   }
 
@@ -341,16 +313,16 @@ final class PartitionScorer {
           out[c++] = new DenseVector(squaredErrors(g));
         }
         if (plan.withAnomaly) {
-          out[c++] = anomaly(g);
+          out[c++] = decisions.anomaly(g);
         }
         if (plan.withPercentile) {
-          out[c++] = percentile(g);
+          out[c++] = decisions.percentile(g);
         }
         if (plan.withExplanation) {
-          int m = explained(g);
+          int m = decisions.explained(g);
           Row[] e = new Row[m];
           for (int i = 0; i < m; i++) {
-            e[i] = RowFactory.create(explanationColumn(g, i), explanationShare(g, i));
+            e[i] = RowFactory.create(decisions.column(g, i), decisions.share(g, i));
           }
           out[c++] = e;
         }
@@ -500,17 +472,17 @@ final class PartitionScorer {
           out[c++] = vector(squaredErrors(g));
         }
         if (plan.withAnomaly) {
-          out[c++] = anomaly(g);
+          out[c++] = decisions.anomaly(g);
         }
         if (plan.withPercentile) {
-          out[c++] = percentile(g);
+          out[c++] = decisions.percentile(g);
         }
         if (plan.withExplanation) {
-          int m = explained(g);
+          int m = decisions.explained(g);
           Object[] e = new Object[m];
           for (int i = 0; i < m; i++) {
-            e[i] = new GenericInternalRow(new Object[] {UTF8String.fromString(explanationColumn(g, i)),
-                explanationShare(g, i)});
+            e[i] = new GenericInternalRow(new Object[] {UTF8String.fromString(decisions.column(g, i)),
+                decisions.share(g, i)});
           }
           out[c++] = new GenericArrayData(e);
         }
