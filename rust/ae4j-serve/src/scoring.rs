@@ -46,11 +46,6 @@ pub(crate) fn chosen_features(model: &Model, options: Options) -> DeepFeatures {
         .unwrap_or_else(DeepFeatures::none)
 }
 
-/// H2O's names of the deep-feature columns `options` asks for (`DF.L<layer+1>.C<unit>`).
-pub fn deep_feature_names(model: &Model, options: Options) -> Vec<String> {
-    chosen_features(model, options).column_names()
-}
-
 /// Input rows, kept as they arrived until a worker converts them.
 pub enum Rows {
     /// JSON objects `{"col": value}` (native API, MLflow `dataframe_records`).

@@ -699,6 +699,7 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
 
   /** The number of hidden layers: deep features come from layers 0 to this minus 1. */
   public int getHiddenLayerCount() {
+    handle.ensureOpen();
     return layerSizes.length - 2;
   }
 
