@@ -16,7 +16,9 @@ For every fixture model (tests/fixtures/models/*.zip, and its POJO .java source)
      and `ae4j predict --threshold` for the override); an uncalibrated model gets no decision column;
   5. both transform routes (internal rows, the default; external rows with -Dae4j.spark.route=rows)
      give the same rows and schema, and the internal one is the one used;
-  6. ML persistence (write().overwrite().save / load) keeps the model, calibration, uid and params.
+  6. ML persistence (write().overwrite().save / load) keeps the model, calibration, uid and params;
+  7. deep features (issue #21): deepFeaturesLayer adds <uid>__deepFeatures, equal to the H2O server's
+     deepfeatures() (tests/fixtures/deepfeatures) for every model and hidden layer, on both routes.
 
 Prints one line per failed check and "N passed, M failed"; exits 1 on any failure.
 Run by tests/spark/run.sh (which builds the jars and the venvs).
@@ -574,6 +576,58 @@ check(lp.getCalibration() is None and lp.transform(cdf).columns[n_in:] == [lp.ge
       "persistence: an uncalibrated model stays without decision columns")
 cdf.unpersist()
 print(f"anomaly decisions: {len(want)} calibrated rows checked against the CLI; persistence checked", flush=True)
+
+# 7. Deep features (issue #21): deepFeaturesLayer L adds the vector column <uid>__deepFeatures, equal
+# to the H2O server's model.deepfeatures(frame, L) (tests/fixtures/deepfeatures) on every case row
+# it scored, for every model and hidden layer, on both transform routes
+deep_values = 0
+for name in sorted(n[:-5] for n in os.listdir(os.path.join(args.fixtures, "cases")) if n.endswith(".json")):
+    if args.models and name not in args.models.split(","):
+        continue
+    with open(os.path.join(args.fixtures, "cases", name + ".json"), encoding="utf-8") as f:
+        case = json.load(f)
+    with open(os.path.join(args.fixtures, "deepfeatures", name + ".json"), encoding="utf-8") as f:
+        deep = json.load(f)
+    h2o = {r["id"]: r["deep_features"] for r in deep["rows"] if r["deep_features"] is not None}
+    rows = [r for r in case_rows(case) if r[0] in h2o]
+    header = case["columns"]
+    path = os.path.join(args.work, name + ".deep.csv")
+    write_csv(path, header, rows)
+    df = string_df(path, header).cache()
+    model_path = os.path.join(args.fixtures, "models", name + ".zip")
+    for layer in range(len(deep["hidden_layers"])):
+        for route in (None, "rows"):
+            set_route(route)
+            m = (AutoEncoderMOJOModel.createFromMojo(model_path).setDeepFeaturesLayer(layer)
+                 .setConvertUnknownCategoricalLevelsToNa(True).setConvertInvalidNumbersToNa(True))
+            out = m.transform(df)
+            check(out.columns[len(df.columns):] == [m.getOutputCol(), m.getDeepFeaturesCol(), m.getErrorCol()]
+                  and m.getDeepFeaturesCol() == m.uid + "__deepFeatures",
+                  f"{name} layer {layer}: deep features column: {out.columns[len(df.columns):]}")
+            got = {int(r[0]): r[1].toArray().tolist() for r in out.select("id", q(m.getDeepFeaturesCol())).collect()
+                   if r[1] is not None}
+            bad = [rid for rid, *_ in rows
+                   if rid not in got or not all_close(got[rid], [float(x) if isinstance(x, str) else x
+                                                                  for x in h2o[rid][layer]])]
+            check(not bad and len(got) == len(rows),
+                  f"{name} layer {layer} route {route or 'internal'}: {len(bad)} of {len(rows)} rows differ from H2O: {bad[:5]}")
+            deep_values += sum(len(v) for v in got.values())
+    set_route(None)
+    df.unpersist()
+# a layer the model lacks is refused when set, naming the valid range; the param persists
+dm = AutoEncoderMOJOModel.createFromMojo(os.path.join(args.fixtures, "models", "synth_tanh.zip"))
+for bad_layer in (3, -2):
+    try:
+        dm.setDeepFeaturesLayer(bad_layer)
+        check(False, f"deepFeaturesLayer {bad_layer} accepted")
+    except Exception as e:  # py4j error carrying the IllegalArgumentException
+        check("must be between 0 and 2" in str(e), f"deepFeaturesLayer {bad_layer}: " + str(e)[:200])
+deep_persist = os.path.join(args.work, "persisted_deep")
+dm.setDeepFeaturesLayer(1).setDeepFeaturesCol("embedding").write().overwrite().save(deep_persist)
+dl = AutoEncoderMOJOModel.load(deep_persist)
+check(dl.getDeepFeaturesLayer() == 1 and dl.getDeepFeaturesCol() == "embedding",
+      "persistence: deepFeaturesLayer and deepFeaturesCol")
+print(f"deep features: {deep_values} values checked against H2O's deepfeatures()", flush=True)
 
 print(f"{passed} passed, {failed} failed")
 spark.stop()

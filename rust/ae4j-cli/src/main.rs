@@ -75,6 +75,15 @@ pub struct PredictArgs {
     /// Flag rows whose MSE is above this threshold (overrides the model's calibrated one).
     #[arg(long)]
     pub threshold: Option<f64>,
+    /// Also write the activations of this hidden layer (0-based, as H2O's
+    /// `deep_features_hidden_layer`): H2O's deep features, columns `DF.L<LAYER+1>.C<unit>`
+    /// after every other column; repeatable, in the order given. Needs no other output flag.
+    #[arg(
+        long = "deep-features",
+        value_name = "LAYER",
+        allow_hyphen_values = true
+    )]
+    pub deep_features: Vec<i64>,
     /// Name the K input columns with the largest shares of each row's squared error.
     #[arg(long, value_name = "K", default_value_t = 0)]
     pub explain: usize,

@@ -33,6 +33,10 @@ pub fn run(args: &PredictArgs) -> Result<()> {
             bail!("--threshold must be a finite number");
         }
     }
+    // Checked before any input is read: a layer the model lacks is a usage error.
+    let deep_features = model
+        .deep_features(&args.deep_features)
+        .map_err(|e| anyhow::anyhow!("--deep-features: {e}"))?;
     let layout = Layout {
         per_feature: args.per_feature,
         reconstruction: args.reconstruction,
@@ -70,9 +74,11 @@ pub fn run(args: &PredictArgs) -> Result<()> {
         },
     };
     let job = Job {
-        scorer: Scorer::new(&model, calibration.as_ref(), options),
+        scorer: Scorer::new(&model, calibration.as_ref(), options)
+            .with_deep_features(&deep_features),
         header: &input.header,
-        table: ScoreTable::new(&model, layout, &args.keep, args.separator),
+        table: ScoreTable::new(&model, layout, &args.keep, args.separator)
+            .with_deep_features(&deep_features),
         record_errors: args.on_error == OnError::Record,
         kept: &kept,
     };
@@ -185,7 +191,8 @@ fn score_chunks(
 
 /// The output lines of `rows`, or the first row's error when errors are not recorded.
 fn format_part(job: &Job, buffers: &mut RowScorer, rows: &[InputRow]) -> Result<Part> {
-    let line_len = 24 * (3 + job.scorer.model().n_slots());
+    let deep = job.scorer.deep_features().map_or(0, |d| d.width());
+    let line_len = 24 * (3 + job.scorer.model().n_slots() + deep);
     let mut part = Part {
         text: String::with_capacity(rows.len() * line_len),
         scored: 0,

@@ -67,6 +67,14 @@ impl DeepFeatures {
         })
     }
 
+    /// No layer: no deep features (width 0) for any model.
+    pub fn none() -> Self {
+        DeepFeatures {
+            layers: Vec::new(),
+            offsets: vec![0],
+        }
+    }
+
     /// The chosen layers, 0-based, in the order asked.
     pub fn layers(&self) -> &[usize] {
         &self.layers

@@ -5,7 +5,7 @@
 
 use ae4j_core::calibration;
 use ae4j_core::scorer::{ScoreOptions, Scored, Scorer};
-use ae4j_core::Model;
+use ae4j_core::{BatchOutputs, DeepFeatures, Model};
 use jni::objects::{JByteArray, JDoubleArray, JString};
 use jni::refs::Reference as _;
 use jni::sys::{jdouble, jint, jlong};
@@ -21,11 +21,11 @@ use crate::work::with_work;
 /// huge batch to a few MB while keeping the crossings per row negligible.
 const BATCH_CHUNK_ROWS: usize = 1024;
 
-fn illegal(msg: impl Into<String>) -> BridgeError {
+pub(crate) fn illegal(msg: impl Into<String>) -> BridgeError {
     BridgeError::IllegalArgument(msg.into())
 }
 
-fn non_null<T: jni::refs::Reference>(obj: &T, what: &str) -> BridgeResult<()> {
+pub(crate) fn non_null<T: jni::refs::Reference>(obj: &T, what: &str) -> BridgeResult<()> {
     if obj.is_null() {
         Err(illegal(format!("{what} must not be null")))
     } else {
@@ -38,7 +38,7 @@ fn jstring_arg(env: &Env<'_>, s: &JString<'_>, what: &str) -> BridgeResult<Strin
     Ok(s.try_to_string(env)?)
 }
 
-fn jsize(n: usize, what: &str) -> BridgeResult<jint> {
+pub(crate) fn jsize(n: usize, what: &str) -> BridgeResult<jint> {
     jint::try_from(n).map_err(|_| illegal(format!("{what}: {n} is over Java's array limit")))
 }
 
@@ -87,7 +87,7 @@ pub fn load_path(env: &mut Env<'_>, path: &JString<'_>) -> BridgeResult<jlong> {
     Ok(handle::into_handle_with(model, calibration))
 }
 
-fn check_len(
+pub(crate) fn check_len(
     env: &Env<'_>,
     array: &JDoubleArray<'_>,
     what: &str,
@@ -112,9 +112,12 @@ pub fn score(
     squared_errors: &JDoubleArray<'_>,
 ) -> BridgeResult<jdouble> {
     let scorer = Scorer::new(model, None, ScoreOptions::default());
-    score_row(env, &scorer, raw, reconstructed, squared_errors, |_, _| {
-        Ok(())
-    })
+    let outputs = RowArrays {
+        reconstructed,
+        squared_errors,
+        deep: None,
+    };
+    score_row(env, &scorer, raw, outputs, |_, _| Ok(()))
 }
 
 /// Scores one raw row and decides on it in the same call: [`score`], plus the row's decision
@@ -135,28 +138,35 @@ pub fn score_decide(
     let stride = decision::stride(k);
     check_len(env, decision_out, "decision output", stride)?;
     let scorer = decision::scorer(loaded, threshold, k);
-    score_row(
-        env,
-        &scorer,
-        raw,
+    let outputs = RowArrays {
         reconstructed,
         squared_errors,
-        |env, scored| {
-            let mut out = vec![0.0; stride];
-            decision::write_decision(scored.decision, scored.explanation, k, &mut out);
-            Ok(decision_out.set_region(env, 0, &out)?)
-        },
-    )
+        deep: None,
+    };
+    score_row(env, &scorer, raw, outputs, |env, scored| {
+        let mut out = vec![0.0; stride];
+        decision::write_decision(scored.decision, scored.explanation, k, &mut out);
+        Ok(decision_out.set_region(env, 0, &out)?)
+    })
 }
 
-/// Scores one raw row with the core's row path, then hands the scored row to `then` (still
-/// inside the per-thread buffers, so nothing is copied).
-fn score_row(
+/// The Java arrays one row's outputs go to: the scores, and the deep features of a choice of
+/// hidden layers when given (the scorer must compute the same ones:
+/// [`Scorer::with_deep_features`]).
+pub(crate) struct RowArrays<'a, 'l> {
+    pub reconstructed: &'a JDoubleArray<'l>,
+    pub squared_errors: &'a JDoubleArray<'l>,
+    pub deep: Option<(&'a DeepFeatures, &'a JDoubleArray<'l>)>,
+}
+
+/// Scores one raw row with the core's row path (with its deep features, when asked for, from
+/// the same forward pass), then hands the scored row to `then` (still inside the per-thread
+/// buffers, so nothing is copied).
+pub(crate) fn score_row(
     env: &mut Env<'_>,
     scorer: &Scorer<'_>,
     raw: &JDoubleArray<'_>,
-    reconstructed: &JDoubleArray<'_>,
-    squared_errors: &JDoubleArray<'_>,
+    outputs: RowArrays<'_, '_>,
     then: impl FnOnce(&mut Env<'_>, &Scored<'_>) -> BridgeResult<()>,
 ) -> BridgeResult<jdouble> {
     let model = scorer.model();
@@ -167,13 +177,23 @@ fn score_row(
             "raw row: length {raw_len}, the model has {nf} input columns"
         )));
     }
-    check_len(env, reconstructed, "reconstructed output", ns)?;
-    check_len(env, squared_errors, "squared-errors output", ns)?;
+    check_len(env, outputs.reconstructed, "reconstructed output", ns)?;
+    check_len(env, outputs.squared_errors, "squared-errors output", ns)?;
+    if let Some((features, out)) = outputs.deep {
+        check_len(env, out, "deep features output", features.width())?;
+    }
     with_work(model, |w| {
         raw.get_region(env, 0, w.rows.raw_mut())?;
         let scored = w.rows.score_in_place(scorer)?;
-        reconstructed.set_region(env, 0, scored.reconstruction)?;
-        squared_errors.set_region(env, 0, scored.squared_errors)?;
+        outputs
+            .reconstructed
+            .set_region(env, 0, scored.reconstruction)?;
+        outputs
+            .squared_errors
+            .set_region(env, 0, scored.squared_errors)?;
+        if let Some((_, out)) = outputs.deep {
+            out.set_region(env, 0, scored.deep_features)?;
+        }
         then(env, &scored)?;
         Ok(scored.mse)
     })
@@ -188,6 +208,32 @@ pub fn score_batch(
     reconstructed: &JDoubleArray<'_>,
     squared_errors: &JDoubleArray<'_>,
     mse: &JDoubleArray<'_>,
+) -> BridgeResult<()> {
+    let scores = BatchArrays {
+        reconstructed,
+        squared_errors,
+        mse,
+    };
+    batch(env, model, rows, n_rows, Some(scores), None)
+}
+
+/// The Java arrays a batch's scores go to (row after row).
+pub(crate) struct BatchArrays<'a, 'l> {
+    pub reconstructed: &'a JDoubleArray<'l>,
+    pub squared_errors: &'a JDoubleArray<'l>,
+    pub mse: &'a JDoubleArray<'l>,
+}
+
+/// The batch path across JNI: `n_rows` raw rows in, the scores (when `scores` is given) and
+/// the deep features of `deep` (when given) out, through the core's batch path in chunks of
+/// [`BATCH_CHUNK_ROWS`] rows: one region copy per chunk and array.
+pub(crate) fn batch(
+    env: &mut Env<'_>,
+    model: &Model,
+    rows: &JDoubleArray<'_>,
+    n_rows: jint,
+    scores: Option<BatchArrays<'_, '_>>,
+    deep: Option<(&DeepFeatures, &JDoubleArray<'_>)>,
 ) -> BridgeResult<()> {
     let n_rows =
         usize::try_from(n_rows).map_err(|_| illegal(format!("row count {n_rows} is negative")))?;
@@ -204,47 +250,62 @@ pub fn score_batch(
             n_rows * nf
         )));
     }
-    check_len(
-        env,
-        reconstructed,
-        "reconstructed output",
-        need(ns, "reconstructed output")?,
-    )?;
-    check_len(
-        env,
-        squared_errors,
-        "squared-errors output",
-        need(ns, "squared-errors output")?,
-    )?;
-    check_len(env, mse, "mse output", n_rows)?;
-
+    if let Some(s) = &scores {
+        let rec_need = need(ns, "reconstructed output")?;
+        check_len(env, s.reconstructed, "reconstructed output", rec_need)?;
+        let se_need = need(ns, "squared-errors output")?;
+        check_len(env, s.squared_errors, "squared-errors output", se_need)?;
+        check_len(env, s.mse, "mse output", n_rows)?;
+    }
+    let width = deep.map_or(0, |(f, _)| f.width());
+    if let Some((_, out)) = deep {
+        check_len(
+            env,
+            out,
+            "deep features output",
+            need(width, "deep features output")?,
+        )?;
+    }
     let chunk = BATCH_CHUNK_ROWS.min(n_rows.max(1));
+    let score_rows = if scores.is_some() { chunk } else { 0 };
     let mut raw_buf = vec![0.0; chunk * nf];
-    let mut rec_buf = vec![0.0; chunk * ns];
-    let mut se_buf = vec![0.0; chunk * ns];
-    let mut mse_buf = vec![0.0; chunk];
+    let mut rec_buf = vec![0.0; score_rows * ns];
+    let mut se_buf = vec![0.0; score_rows * ns];
+    let mut mse_buf = vec![0.0; score_rows];
+    let mut deep_buf = vec![0.0; chunk * width];
+    let shape = |e: ndarray::ShapeError| illegal(e.to_string());
     let mut start = 0;
     while start < n_rows {
         let m = chunk.min(n_rows - start);
-        let (raw_c, rec_c, se_c, mse_c) = (
-            &mut raw_buf[..m * nf],
-            &mut rec_buf[..m * ns],
-            &mut se_buf[..m * ns],
-            &mut mse_buf[..m],
-        );
+        let raw_c = &mut raw_buf[..m * nf];
         rows.get_region(env, jsize(start * nf, "rows offset")?, raw_c)?;
-        let raw_v = ArrayView2::from_shape((m, nf), &*raw_c).map_err(|e| illegal(e.to_string()))?;
-        let rec_v =
-            ArrayViewMut2::from_shape((m, ns), &mut *rec_c).map_err(|e| illegal(e.to_string()))?;
-        let se_v =
-            ArrayViewMut2::from_shape((m, ns), &mut *se_c).map_err(|e| illegal(e.to_string()))?;
-        let mse_v = ArrayViewMut1::from(&mut *mse_c);
+        let raw_v = ArrayView2::from_shape((m, nf), &*raw_c).map_err(shape)?;
+        let mut outputs = BatchOutputs::default();
+        if scores.is_some() {
+            outputs.reconstructed =
+                Some(ArrayViewMut2::from_shape((m, ns), &mut rec_buf[..m * ns]).map_err(shape)?);
+            outputs.squared_errors =
+                Some(ArrayViewMut2::from_shape((m, ns), &mut se_buf[..m * ns]).map_err(shape)?);
+            outputs.mse = Some(ArrayViewMut1::from(&mut mse_buf[..m]));
+        }
+        if let Some((features, _)) = deep {
+            let view = ArrayViewMut2::from_shape((m, width), &mut deep_buf[..m * width]);
+            outputs.deep_features = Some((features, view.map_err(shape)?));
+        }
         with_work(model, |w| {
-            model.score_batch_with(raw_v, rec_v, se_v, mse_v, w.batch_scratch(model))
+            model.score_batch_outputs(raw_v, outputs, w.batch_scratch(model))
         })?;
-        reconstructed.set_region(env, jsize(start * ns, "output offset")?, rec_c)?;
-        squared_errors.set_region(env, jsize(start * ns, "output offset")?, se_c)?;
-        mse.set_region(env, jsize(start, "mse offset")?, mse_c)?;
+        if let Some(s) = &scores {
+            let at = jsize(start * ns, "output offset")?;
+            s.reconstructed.set_region(env, at, &rec_buf[..m * ns])?;
+            s.squared_errors.set_region(env, at, &se_buf[..m * ns])?;
+            s.mse
+                .set_region(env, jsize(start, "mse offset")?, &mse_buf[..m])?;
+        }
+        if let Some((_, out)) = deep {
+            let at = jsize(start * width, "deep features offset")?;
+            out.set_region(env, at, &deep_buf[..m * width])?;
+        }
         start += m;
     }
     Ok(())

@@ -13,9 +13,12 @@
 //! * Anomaly decisions (issue #12) are the core's `calibration::decide` / `explain`, computed in
 //!   the scoring call of a row or once per batch ([`decision`]).
 //! * Rows cross as flat `double[]` arrays, one region copy per row or per batch chunk.
+//! * Deep features (issue #21) come with a row's or a batch's scores in the same call, or
+//!   alone for raw rows ([`deep`]).
 
 pub mod bridge;
 pub mod decision;
+pub mod deep;
 pub mod describe;
 pub mod error;
 pub mod handle;
@@ -266,4 +269,82 @@ pub extern "system" fn Java_io_ae4j_internal_Native_version<'l>(
     _c: JClass<'l>,
 ) -> JString<'l> {
     env.with_env(bridge::version).resolve::<ThrowJava>()
+}
+
+/// `static native double scoreDeep(long handle, double[] raw, double[] reconstructed, double[] squaredErrors, int layer, double[] deepFeatures, double threshold, int explain, double[] decision)`: `decision` may be null
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub extern "system" fn Java_io_ae4j_internal_Native_scoreDeep<'l>(
+    mut env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    handle: jlong,
+    raw: JDoubleArray<'l>,
+    reconstructed: JDoubleArray<'l>,
+    squared_errors: JDoubleArray<'l>,
+    layer: jint,
+    deep_features: JDoubleArray<'l>,
+    threshold: jdouble,
+    explain: jint,
+    decision: JDoubleArray<'l>,
+) -> jdouble {
+    with_loaded(&mut env, handle, |env, l| {
+        deep::score_deep(
+            env,
+            l,
+            &raw,
+            &reconstructed,
+            &squared_errors,
+            layer,
+            &deep_features,
+            threshold,
+            explain,
+            &decision,
+        )
+    })
+}
+
+/// `static native void scoreBatchDeep(long handle, double[] rows, int nRows, double[] reconstructed, double[] squaredErrors, double[] mse, int layer, double[] deepFeatures)`
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub extern "system" fn Java_io_ae4j_internal_Native_scoreBatchDeep<'l>(
+    mut env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    handle: jlong,
+    rows: JDoubleArray<'l>,
+    n_rows: jint,
+    reconstructed: JDoubleArray<'l>,
+    squared_errors: JDoubleArray<'l>,
+    mse: JDoubleArray<'l>,
+    layer: jint,
+    deep_features: JDoubleArray<'l>,
+) {
+    with_model(&mut env, handle, |env, m| {
+        deep::score_batch_deep(
+            env,
+            m,
+            &rows,
+            n_rows,
+            &reconstructed,
+            &squared_errors,
+            &mse,
+            layer,
+            &deep_features,
+        )
+    })
+}
+
+/// `static native void deepFeatures(long handle, double[] rows, int nRows, int layer, double[] out)`
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_ae4j_internal_Native_deepFeatures<'l>(
+    mut env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    handle: jlong,
+    rows: JDoubleArray<'l>,
+    n_rows: jint,
+    layer: jint,
+    out: JDoubleArray<'l>,
+) {
+    with_model(&mut env, handle, |env, m| {
+        deep::deep_features(env, m, &rows, n_rows, layer, &out)
+    })
 }

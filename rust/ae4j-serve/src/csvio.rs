@@ -47,7 +47,8 @@ pub fn render(model: &Model, outcome: &Outcome, options: Options) -> String {
         explain: options.explain,
         error_column: true,
     };
-    let table = ScoreTable::new(model, layout, &[], ',');
+    let deep_features = crate::scoring::chosen_features(model, options);
+    let table = ScoreTable::new(model, layout, &[], ',').with_deep_features(&deep_features);
     let columns = table.column_names().len();
     let mut out = String::with_capacity(32 * columns * (1 + outcome.rows()));
     out.push_str(&table.header_line());

@@ -185,7 +185,8 @@ impl<'a> Prediction<'a> {
         options: Options,
         row: usize,
     ) -> Self {
-        if options.per_feature || options.reconstruction || options.explain > 0 {
+        let deep = options.deep_features_layer.is_some();
+        if options.per_feature || options.reconstruction || options.explain > 0 || deep {
             Prediction::Record(Record {
                 model,
                 names,
@@ -200,8 +201,8 @@ impl<'a> Prediction<'a> {
 }
 
 /// `Reconstruction.MSE`, `anomaly` and `percentile` (when decided), `reconstr_<slot>.SE`...,
-/// `reconstr_<slot>`..., `top_<i>_column` and `top_<i>_share` (null past a row's explanation):
-/// the columns of the CSV answer.
+/// `reconstr_<slot>`..., `top_<i>_column` and `top_<i>_share` (null past a row's explanation),
+/// `DF.L<layer+1>.C<unit>`... (deep features): the columns of the CSV answer.
 struct Record<'a> {
     model: &'a Model,
     names: &'a (Vec<String>, Vec<String>),
@@ -235,6 +236,11 @@ impl Serialize for Record<'_> {
             let column = entry.map(|&(c, _)| self.model.columns()[c].name.as_str());
             m.serialize_entry(&format!("top_{}_column", k + 1), &column)?;
             m.serialize_entry(&format!("top_{}_share", k + 1), &entry.map(|e| Double(e.1)))?;
+        }
+        if let Some(layer) = self.options.deep_features_layer {
+            for (j, &v) in o.deep_row(i).iter().enumerate() {
+                m.serialize_entry(&format!("DF.L{}.C{}", layer + 1, j + 1), &Double(v))?;
+            }
         }
         m.end()
     }

@@ -301,6 +301,9 @@ struct RowScore<'a> {
     reconstruction: Option<Named<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     explanation: Option<Vec<Share<'a>>>,
+    /// The chosen hidden layer's activations (`deep_features_layer`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deep_features: Option<Vec<Double>>,
 }
 
 #[derive(Serialize)]
@@ -347,6 +350,9 @@ fn results<'a>(
                         })
                         .collect()
                 }),
+                deep_features: options
+                    .deep_features_layer
+                    .map(|_| outcome.deep_row(i).iter().map(|&v| Double(v)).collect()),
             })
         })
         .collect()

@@ -25,6 +25,8 @@ pub struct ScoreParams {
     pub threshold: Option<f64>,
     /// Name the k input columns with the largest shares of each row's squared error.
     pub explain: Option<usize>,
+    /// A hidden layer (0-based) whose activations, H2O's deep features, each row also gets.
+    pub deep_features_layer: Option<i64>,
 }
 
 impl ScoreParams {
@@ -40,10 +42,12 @@ impl ScoreParams {
                 || over.convert_invalid_numbers_to_na,
             threshold: over.threshold.or(self.threshold),
             explain: over.explain.or(self.explain),
+            deep_features_layer: over.deep_features_layer.or(self.deep_features_layer),
         }
     }
 
-    /// The scorer's options for `model`; a threshold that is not a finite number is refused.
+    /// The scorer's options for `model`; a threshold that is not a finite number, or a hidden
+    /// layer the model lacks, is refused.
     pub fn options(&self, model: &Model) -> Result<Options, String> {
         Ok(Options {
             per_feature: self.per_feature,
@@ -55,6 +59,11 @@ impl ScoreParams {
             threshold: crate::scoring::check_threshold(self.threshold)?,
             // At most every input column can be named.
             explain: self.explain.unwrap_or(0).min(model.n_features()),
+            // A layer the model lacks is refused, naming the valid range.
+            deep_features_layer: crate::scoring::deep_features_layer(
+                model,
+                self.deep_features_layer,
+            )?,
         })
     }
 
@@ -124,11 +133,11 @@ mod tests {
     #[test]
     fn names_are_the_fields() {
         // Every field is read from its name; the others are left alone.
-        assert_eq!(ScoreParams::names().len(), 6);
+        assert_eq!(ScoreParams::names().len(), 7);
         let set = ScoreParams::from_keys(
             json!({"per_feature": true, "reconstruction": true,
                    "convert_unknown_categoricals_to_na": true, "convert_invalid_numbers_to_na": true,
-                   "threshold": 1.5, "explain": 2, "other": 1})
+                   "threshold": 1.5, "explain": 2, "deep_features_layer": 1, "other": 1})
             .as_object()
             .unwrap(),
         )
@@ -140,6 +149,7 @@ mod tests {
             convert_invalid_numbers_to_na: true,
             threshold: Some(1.5),
             explain: Some(2),
+            deep_features_layer: Some(1),
         };
         assert_eq!(set, expected);
         let err = serde_json::from_value::<ScoreParams>(json!({"nope": 1})).unwrap_err();

@@ -6,7 +6,7 @@ use ae4j_core::calibration::Calibration;
 use ae4j_core::scorer::{
     Conversion, Header, NamedCells, Outputs, PositionalRow, RowSource, ScoreOptions, Scorer,
 };
-use ae4j_core::{Cell, ConvertOptions, Model, RowError};
+use ae4j_core::{Cell, ConvertOptions, DeepFeatures, Model, RowError};
 use serde_json::{Map, Value};
 
 pub use ae4j_core::scorer::{BatchScores as Outcome, RowFailure};
@@ -21,6 +21,29 @@ pub struct Options {
     pub threshold: Option<f64>,
     /// The columns with the largest shares of each row's error to name (0: none).
     pub explain: usize,
+    /// The hidden layer whose activations (H2O's deep features) each row also gets, checked
+    /// against the model with [`deep_features_layer`].
+    pub deep_features_layer: Option<usize>,
+}
+
+/// The request's `deep_features_layer` checked against `model`: an error naming the valid
+/// range for a layer the model lacks.
+pub fn deep_features_layer(model: &Model, layer: Option<i64>) -> Result<Option<usize>, String> {
+    match layer {
+        None => Ok(None),
+        Some(l) => {
+            let features = model.deep_features(&[l]).map_err(|e| e.to_string())?;
+            Ok(features.layers().first().copied())
+        }
+    }
+}
+
+/// The layer choice of `options` for `model` (none when not asked for, or not this model's).
+pub(crate) fn chosen_features(model: &Model, options: Options) -> DeepFeatures {
+    options
+        .deep_features_layer
+        .and_then(|l| model.deep_features(&[l as i64]).ok())
+        .unwrap_or_else(DeepFeatures::none)
 }
 
 /// Input rows, kept as they arrived until a worker converts them.
@@ -219,6 +242,7 @@ pub fn score(
     rows: &Rows,
     options: Options,
 ) -> Outcome {
+    let features = chosen_features(model, options);
     let scorer = Scorer::new(
         model,
         calibration,
@@ -231,7 +255,8 @@ pub fn score(
                 explain: options.explain,
             },
         },
-    );
+    )
+    .with_deep_features(&features);
     match rows {
         Rows::Csv { header, records } => scorer.score_batch(&MappedCsv {
             header: Header::new(model, header.clone()),

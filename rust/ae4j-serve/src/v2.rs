@@ -12,7 +12,9 @@
 //! `reconstruction` (`FP64`, `[n, slots]`, slots in H2O's order: see `GET /v1/models/{id}`).
 //! When the model is calibrated or the request gives the parameter `threshold` (a number, in
 //! place of the calibrated one): `anomaly` (`BOOL`, `[n]`) and `percentile` (`FP64`, `[n]`, NaN
-//! when unknown, i.e. without a calibration). With the parameter `explain` (k):
+//! when unknown, i.e. without a calibration). With the parameter `deep_features_layer` (a
+//! hidden layer, from 0): `deep_features` (`FP64`, `[n, units]`), that layer's activations
+//! (H2O's deep features). With the parameter `explain` (k):
 //! `explanation_columns` (`BYTES`, `[n, k]`) and `explanation_shares` (`FP64`, `[n, k]`), each
 //! row's input columns with the largest shares of its squared error ("" and NaN past a row's
 //! explanation, i.e. for a row with no error). The parameters are those of every protocol
@@ -40,6 +42,7 @@ pub const MSE: &str = "reconstruction_mse";
 pub const PER_FEATURE: &str = "per_feature_se";
 pub const RECONSTRUCTION: &str = "reconstruction";
 pub const ANOMALY: &str = "anomaly";
+pub const DEEP_FEATURES: &str = "deep_features";
 pub const PERCENTILE: &str = "percentile";
 pub const EXPLANATION_COLUMNS: &str = "explanation_columns";
 pub const EXPLANATION_SHARES: &str = "explanation_shares";
@@ -103,6 +106,8 @@ pub async fn model_metadata(
             {"name": MSE, "datatype": "FP64", "shape": [-1]},
             {"name": PER_FEATURE, "datatype": "FP64", "shape": [-1, slots]},
             {"name": RECONSTRUCTION, "datatype": "FP64", "shape": [-1, slots]},
+            // with the parameter deep_features_layer: [-1, that layer's units]
+            {"name": DEEP_FEATURES, "datatype": "FP64", "shape": [-1, -1]},
         ],
     });
     if served.calibration.is_some() {
@@ -178,10 +183,11 @@ enum Output {
     Percentile,
     ExplanationColumns,
     ExplanationShares,
+    DeepFeatures,
 }
 
 impl Output {
-    const ALL: [Output; 7] = [
+    const ALL: [Output; 8] = [
         Output::Mse,
         Output::PerFeature,
         Output::Reconstruction,
@@ -189,6 +195,7 @@ impl Output {
         Output::Percentile,
         Output::ExplanationColumns,
         Output::ExplanationShares,
+        Output::DeepFeatures,
     ];
 
     fn name(self) -> &'static str {
@@ -200,6 +207,7 @@ impl Output {
             Output::Percentile => PERCENTILE,
             Output::ExplanationColumns => EXPLANATION_COLUMNS,
             Output::ExplanationShares => EXPLANATION_SHARES,
+            Output::DeepFeatures => DEEP_FEATURES,
         }
     }
 
@@ -266,6 +274,10 @@ impl Output {
                         .collect::<Vec<_>>()
                         .into(),
                 ),
+            ),
+            Output::DeepFeatures => (
+                vec![n, outcome.deep_width],
+                Data::Doubles(Cow::Borrowed(&outcome.deep)),
             ),
         }
     }
@@ -496,6 +508,7 @@ fn outputs(
             (Output::Percentile, decided),
             (Output::ExplanationColumns, options.explain > 0),
             (Output::ExplanationShares, options.explain > 0),
+            (Output::DeepFeatures, options.deep_features_layer.is_some()),
         ];
         return Ok(implied
             .into_iter()
@@ -520,6 +533,12 @@ fn outputs(
             {
                 return Err(ApiError::bad_request(format!(
                     "output '{}': give the parameter 'explain' (how many columns)",
+                    o.name
+                )));
+            }
+            if output == Output::DeepFeatures && options.deep_features_layer.is_none() {
+                return Err(ApiError::bad_request(format!(
+                    "output '{}': give the parameter 'deep_features_layer' (a hidden layer)",
                     o.name
                 )));
             }

@@ -14,8 +14,8 @@ const CHUNK: usize = 128;
 /// The scores of every row of a batch, in input order, as columns. A failed row has a NaN MSE,
 /// NaN squared errors and reconstruction (when kept), no explanation, and its error.
 ///
-/// A new output of the row path (deep features) is one more column here, filled in
-/// [`Scorer::score_batch`] from the same [`Scored`] row.
+/// Each output of the row path is a column here, filled in [`Scorer::score_batch`] from the
+/// same [`Scored`] row (the deep features too).
 #[derive(Debug, Clone, Default)]
 pub struct BatchScores {
     /// Slots per row of `se` and `recon`.
@@ -31,6 +31,10 @@ pub struct BatchScores {
     pub decisions: Option<Vec<Decision>>,
     /// Per row when explanations are asked for (else empty).
     pub explanations: Vec<Vec<(usize, f64)>>,
+    /// Values per row of `deep` (0 without deep features).
+    pub deep_width: usize,
+    /// `rows × deep_width` deep features ([`Scorer::with_deep_features`]); NaN for a failed row.
+    pub deep: Vec<f64>,
 }
 
 impl BatchScores {
@@ -38,6 +42,7 @@ impl BatchScores {
         let slots = scorer.model().n_slots();
         let outputs = scorer.options().outputs;
         let keep = |flag: bool| if flag { rows * slots } else { 0 };
+        let deep_width = scorer.deep_features().map_or(0, |d| d.width());
         BatchScores {
             slots,
             mse: Vec::with_capacity(rows),
@@ -46,6 +51,8 @@ impl BatchScores {
             errors: Vec::with_capacity(rows),
             decisions: None,
             explanations: Vec::new(),
+            deep_width,
+            deep: Vec::with_capacity(rows * deep_width),
         }
     }
 
@@ -72,6 +79,11 @@ impl BatchScores {
         &self.recon[i * self.slots..(i + 1) * self.slots]
     }
 
+    /// Row `i`'s deep features (empty without them).
+    pub fn deep_row(&self, i: usize) -> &[f64] {
+        &self.deep[i * self.deep_width..(i + 1) * self.deep_width]
+    }
+
     /// Row `i`'s decision, when decisions are made.
     pub fn decision(&self, i: usize) -> Option<Decision> {
         self.decisions.as_ref().map(|d| d[i])
@@ -93,6 +105,7 @@ impl BatchScores {
             reconstruction: self.kept_row(&self.recon, i),
             decision: self.decision(i),
             explanation: self.explanation(i),
+            deep_features: self.deep_row(i),
         })
     }
 
@@ -122,6 +135,7 @@ impl BatchScores {
                 if outputs.explain > 0 {
                     self.explanations.push(s.explanation.to_vec());
                 }
+                self.deep.extend_from_slice(s.deep_features);
             }
             Err(e) => {
                 self.mse.push(f64::NAN);
@@ -135,6 +149,8 @@ impl BatchScores {
                 if outputs.explain > 0 {
                     self.explanations.push(Vec::new());
                 }
+                self.deep
+                    .extend(std::iter::repeat_n(f64::NAN, self.deep_width));
             }
         }
     }
@@ -145,6 +161,7 @@ impl BatchScores {
         self.recon.extend(part.recon);
         self.errors.extend(part.errors);
         self.explanations.extend(part.explanations);
+        self.deep.extend(part.deep);
     }
 }
 

@@ -14,9 +14,10 @@
 //! How a scored row is written as a table (column names, numbers) is [`crate::table`]'s job.
 //!
 //! # Extension points
-//! - **A new output** (deep features: hidden-layer activations): a field of [`Outputs`] that
-//!   asks for it, a field of [`Scored`] filled in [`RowScorer::score_in_place`], a column of
-//!   [`BatchScores`] filled in its `push`, and a [`crate::table::ColumnGroup`].
+//! - **A new output**: a field of [`Outputs`] (or of the [`Scorer`], like the deep features of
+//!   [`Scorer::with_deep_features`]) that asks for it, a field of [`Scored`] filled in
+//!   [`RowScorer::score_in_place`], a column of [`BatchScores`] filled in its `push`, and a
+//!   [`crate::table::ColumnGroup`].
 //! - **Preprocessing** (raw input columns transformed before genmodel's conversion): a step of
 //!   [`Conversion`], run on the cells before they are converted; a [`Scorer`] would carry it.
 //! - **Another front end** (Python with columns of typed cells): implement [`RowSource`] for
@@ -35,6 +36,7 @@ pub use row::{RowScorer, Scored};
 
 use crate::calibration::{self, Calibration, Decision};
 use crate::convert::ConvertOptions;
+use crate::deep::DeepFeatures;
 use crate::model::Model;
 
 /// What the row path computes besides the MSE (the squared errors and the reconstruction are
@@ -66,6 +68,8 @@ pub struct Scorer<'m> {
     model: &'m Model,
     calibration: Option<&'m Calibration>,
     options: ScoreOptions,
+    /// Hidden-layer activations to compute from the same forward pass (H2O's deep features).
+    deep: Option<&'m DeepFeatures>,
 }
 
 impl<'m> Scorer<'m> {
@@ -78,7 +82,20 @@ impl<'m> Scorer<'m> {
             model,
             calibration,
             options,
+            deep: None,
         }
+    }
+
+    /// Also computes these hidden layers' activations for every row (H2O's deep features, the
+    /// [`Scored::deep_features`] of each row); a choice of no layer computes nothing more.
+    pub fn with_deep_features(mut self, features: &'m DeepFeatures) -> Self {
+        self.deep = (features.width() > 0).then_some(features);
+        self
+    }
+
+    /// The deep features each row gets, if any.
+    pub fn deep_features(&self) -> Option<&'m DeepFeatures> {
+        self.deep
     }
 
     pub fn model(&self) -> &'m Model {

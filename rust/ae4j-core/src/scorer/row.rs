@@ -23,6 +23,9 @@ pub struct Scored<'b> {
     pub decision: Option<Decision>,
     /// (input column, share of the row's squared error), largest first.
     pub explanation: &'b [(usize, f64)],
+    /// The chosen hidden layers' activations side by side ([`Scorer::with_deep_features`];
+    /// empty when none are chosen).
+    pub deep_features: &'b [f64],
 }
 
 /// Per-thread working memory of the row path: converting and scoring a row allocates nothing
@@ -34,6 +37,7 @@ pub struct RowScorer {
     reconstructed: Vec<f64>,
     squared_errors: Vec<f64>,
     explanation: Vec<(usize, f64)>,
+    deep_features: Vec<f64>,
     cells: NamedCells<'static>,
 }
 
@@ -45,6 +49,7 @@ impl RowScorer {
             reconstructed: vec![0.0; model.n_slots()],
             squared_errors: vec![0.0; model.n_slots()],
             explanation: Vec::new(),
+            deep_features: Vec::new(),
             cells: Vec::new(),
         }
     }
@@ -81,13 +86,7 @@ impl RowScorer {
 
     /// Scores the raw row as it is in [`RowScorer::raw_mut`].
     pub fn score_in_place(&mut self, scorer: &Scorer<'_>) -> Result<Scored<'_>, RowFailure> {
-        let model = scorer.model();
-        let mse = model.score_into(
-            &self.raw,
-            &mut self.scratch,
-            &mut self.reconstructed,
-            &mut self.squared_errors,
-        )?;
+        let mse = self.forward(scorer)?;
         self.explanation = scorer.explain(&self.squared_errors);
         Ok(Scored {
             mse,
@@ -95,7 +94,33 @@ impl RowScorer {
             reconstruction: &self.reconstructed,
             decision: scorer.decide(mse),
             explanation: &self.explanation,
+            deep_features: &self.deep_features,
         })
+    }
+
+    /// One forward pass: the MSE, with the reconstruction, the squared errors and (when the
+    /// scorer asks for them) the deep features left in the buffers.
+    fn forward(&mut self, scorer: &Scorer<'_>) -> Result<f64, RowFailure> {
+        let model = scorer.model();
+        let Some(features) = scorer.deep_features() else {
+            self.deep_features.clear();
+            let (raw, scratch) = (&self.raw, &mut self.scratch);
+            return Ok(model.score_into(
+                raw,
+                scratch,
+                &mut self.reconstructed,
+                &mut self.squared_errors,
+            )?);
+        };
+        self.deep_features.resize(features.width(), 0.0);
+        Ok(model.score_with_features_into(
+            &self.raw,
+            &mut self.scratch,
+            &mut self.reconstructed,
+            &mut self.squared_errors,
+            features,
+            &mut self.deep_features,
+        )?)
     }
 
     /// A row in genmodel's raw form.

@@ -5,19 +5,21 @@
 //! A table is [`ColumnGroup`]s in a fixed order: the kept input columns, `Reconstruction.MSE`,
 //! `anomaly` and `percentile` (when a decision is made), `reconstr_<slot>.SE` per slot,
 //! `reconstr_<slot>` per slot, `top_<i>_column` and `top_<i>_share` per explanation entry,
+//! H2O's deep features `DF.L<layer+1>.C<unit>` (when asked for, after every other score column)
 //! and `error` (when rows may fail). A row is written from a [`Scored`] row of
 //! [`crate::scorer`], a failed row as empty scores and its error.
 //!
 //! # Extension point
-//! A new output of the row path (deep features, `DF.L<layer+1>.C<j+1>`) is one more
-//! [`ColumnGroup`] variant: its place in [`Layout::groups`], its names in
-//! [`ColumnGroup::names`] and its cells in [`ColumnGroup::push`] (the matches are exhaustive,
-//! so the compiler lists what is left to do).
+//! A new output of the row path is one more [`ColumnGroup`] variant: its place in
+//! [`Layout::groups`] (or [`ScoreTable::with_deep_features`]'s), its names in
+//! [`ScoreTable::group_names`] and its cells in [`ColumnGroup::push`] (the matches are
+//! exhaustive, so the compiler lists what is left to do).
 
 mod text;
 
 pub use text::{push_field, push_number};
 
+use crate::deep::DeepFeatures;
 use crate::model::Model;
 use crate::scorer::Scored;
 
@@ -77,6 +79,8 @@ pub enum ColumnGroup {
     Reconstruction,
     /// This many `top_<i>_column`/`top_<i>_share` pairs.
     Explanation(usize),
+    /// The chosen hidden layers' `DF.L<layer+1>.C<unit>` columns ([`ScoreTable::with_deep_features`]).
+    DeepFeatures,
     Error,
 }
 
@@ -99,18 +103,6 @@ impl Layout {
 }
 
 impl ColumnGroup {
-    /// The group's column names, in order.
-    pub fn names(&self, model: &Model) -> Vec<String> {
-        match *self {
-            ColumnGroup::Mse => vec![MSE_COLUMN.into()],
-            ColumnGroup::Decision => vec![ANOMALY_COLUMN.into(), PERCENTILE_COLUMN.into()],
-            ColumnGroup::PerFeature => se_columns(model),
-            ColumnGroup::Reconstruction => reconstruction_columns(model),
-            ColumnGroup::Explanation(k) => (1..=k).flat_map(explanation_columns).collect(),
-            ColumnGroup::Error => vec![ERROR_COLUMN.into()],
-        }
-    }
-
     /// A scored row's cells of this group, each after a separator (the MSE, always first,
     /// after none); the error cell of a scored row is empty.
     pub fn push(&self, line: &mut String, model: &Model, row: &Scored<'_>, sep: char) {
@@ -146,6 +138,7 @@ impl ColumnGroup {
                     }
                 }
             }
+            ColumnGroup::DeepFeatures => numbers(line, row.deep_features),
             ColumnGroup::Error => line.push(sep),
         }
     }
@@ -158,6 +151,8 @@ pub struct ScoreTable<'m> {
     groups: Vec<ColumnGroup>,
     kept: Vec<String>,
     sep: char,
+    /// The `DF.` column names, when the table has deep features.
+    deep_names: Vec<String>,
     /// Score columns before `error`: the empty cells of a failed row.
     score_columns: usize,
 }
@@ -165,29 +160,62 @@ pub struct ScoreTable<'m> {
 impl<'m> ScoreTable<'m> {
     /// `kept` names the input columns copied before the scores.
     pub fn new(model: &'m Model, layout: Layout, kept: &[String], sep: char) -> Self {
-        let groups = layout.groups();
-        let score_columns = groups
-            .iter()
-            .filter(|g| **g != ColumnGroup::Error)
-            .map(|g| g.names(model).len())
-            .sum();
-        ScoreTable {
+        let mut table = ScoreTable {
             model,
-            groups,
+            groups: layout.groups(),
             kept: kept.to_vec(),
             sep,
-            score_columns,
+            deep_names: Vec::new(),
+            score_columns: 0,
+        };
+        table.count_score_columns();
+        table
+    }
+
+    /// Adds the deep features' columns, after every other score column (before `error`), in
+    /// the order the layers were chosen. A choice of no layer adds none.
+    pub fn with_deep_features(mut self, features: &DeepFeatures) -> Self {
+        if features.width() > 0 {
+            let at = self.groups.iter().position(|g| *g == ColumnGroup::Error);
+            self.groups
+                .insert(at.unwrap_or(self.groups.len()), ColumnGroup::DeepFeatures);
+            self.deep_names = features.column_names();
+            self.count_score_columns();
         }
+        self
+    }
+
+    fn count_score_columns(&mut self) {
+        self.score_columns = self
+            .groups
+            .iter()
+            .filter(|g| **g != ColumnGroup::Error)
+            .map(|g| self.group_names(*g).len())
+            .sum();
     }
 
     pub fn groups(&self) -> &[ColumnGroup] {
         &self.groups
     }
 
+    /// A group's column names, in order.
+    pub fn group_names(&self, group: ColumnGroup) -> Vec<String> {
+        let model = self.model;
+        match group {
+            ColumnGroup::Mse => vec![MSE_COLUMN.into()],
+            ColumnGroup::Decision => vec![ANOMALY_COLUMN.into(), PERCENTILE_COLUMN.into()],
+            ColumnGroup::PerFeature => se_columns(model),
+            ColumnGroup::Reconstruction => reconstruction_columns(model),
+            ColumnGroup::Explanation(k) => (1..=k).flat_map(explanation_columns).collect(),
+            ColumnGroup::DeepFeatures => self.deep_names.clone(),
+            ColumnGroup::Error => vec![ERROR_COLUMN.into()],
+        }
+    }
+
     /// Every column name in order: the kept columns, the score columns, `error`.
     pub fn column_names(&self) -> Vec<String> {
         let mut names = self.kept.clone();
-        names.extend(self.groups.iter().flat_map(|g| g.names(self.model)));
+        names.extend(self.groups.iter().flat_map(|g| self.group_names(*g)));
         names
     }
 

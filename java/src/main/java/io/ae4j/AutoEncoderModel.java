@@ -574,6 +574,26 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
   }
 
   /**
+   * One raw row's scores and the deep features of hidden layer {@code layer} (and, with a
+   * non-null {@code decisionOut}, its decision, laid out as {@link Native#scoreDecide} writes
+   * it), in one native call.
+   */
+  double scoreDeep(double[] raw, double[] reconstructedOut, double[] squaredErrorsOut, int layer,
+      double[] deepFeaturesOut, double threshold, int explain, double[] decisionOut) {
+    checkArray(raw, "raw", nFeatures, true);
+    checkArray(reconstructedOut, "reconstructedOut", nSlots, false);
+    checkArray(squaredErrorsOut, "squaredErrorsOut", nSlots, false);
+    checkArray(deepFeaturesOut, "deepFeaturesOut", getHiddenLayerSize(layer), false);
+    long p = handle.acquire();
+    try {
+      return Native.scoreDeep(p, raw, reconstructedOut, squaredErrorsOut, layer, deepFeaturesOut, threshold,
+          explain, decisionOut);
+    } finally {
+      handle.release();
+    }
+  }
+
+  /**
    * Scores many raw rows in one native call.
    *
    * @param rows the rows one after another: {@code n * nfeatures()} values for n rows
@@ -642,6 +662,89 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
     } finally {
       handle.release();
     }
+  }
+
+  /**
+   * {@link #scoreBatch(double[], double[], double[], double[])} with the deep features of hidden
+   * layer {@code layer} from the same native call and forward pass: row i's
+   * {@link #getHiddenLayerSize(int)} values at {@code i * getHiddenLayerSize(layer)} of
+   * {@code deepFeaturesOut}.
+   *
+   * @throws IllegalArgumentException a null array, a wrong length, or a layer the model lacks
+   */
+  public int scoreBatch(double[] rows, double[] reconstructedOut, double[] squaredErrorsOut, double[] mseOut,
+      int layer, double[] deepFeaturesOut) {
+    if (rows == null) {
+      throw new IllegalArgumentException("rows must not be null");
+    }
+    handle.ensureOpen();
+    int units = getHiddenLayerSize(layer);
+    if (nFeatures == 0 || rows.length % nFeatures != 0) {
+      throw new IllegalArgumentException("rows: length " + rows.length
+          + " is not a multiple of the model's " + nFeatures + " input columns");
+    }
+    int n = rows.length / nFeatures;
+    checkArray(reconstructedOut, "reconstructedOut", (long) n * nSlots, false);
+    checkArray(squaredErrorsOut, "squaredErrorsOut", (long) n * nSlots, false);
+    checkArray(mseOut, "mseOut", n, false);
+    checkArray(deepFeaturesOut, "deepFeaturesOut", (long) n * units, false);
+    long p = handle.acquire();
+    try {
+      Native.scoreBatchDeep(p, rows, n, reconstructedOut, squaredErrorsOut, mseOut, layer, deepFeaturesOut);
+    } finally {
+      handle.release();
+    }
+    return n;
+  }
+
+  /** The number of hidden layers: deep features come from layers 0 to this minus 1. */
+  public int getHiddenLayerCount() {
+    handle.ensureOpen();
+    return layerSizes.length - 2;
+  }
+
+  /**
+   * The number of units of hidden layer {@code layer} (0-based, as H2O's
+   * {@code deep_features_hidden_layer}).
+   *
+   * @throws IllegalArgumentException the model has no such layer (the message names the range)
+   */
+  public int getHiddenLayerSize(int layer) {
+    int hidden = getHiddenLayerCount();
+    if (layer < 0 || layer >= hidden) {
+      throw new IllegalArgumentException("hidden layer " + layer + " does not exist: the hidden"
+          + " layer (index) to extract must be between 0 and " + (hidden - 1));
+    }
+    return layerSizes[layer + 1];
+  }
+
+  /**
+   * H2O's deep features of raw rows (see the class comment), in one native call: the
+   * activations of hidden layer {@code layer}, row i's {@link #getHiddenLayerSize(int)} values
+   * at {@code i * getHiddenLayerSize(layer)}. The network runs no deeper than that layer.
+   *
+   * @param rows the rows one after another: {@code n * nfeatures()} values for n rows
+   * @throws IllegalArgumentException a null array, a wrong length, or a layer the model lacks
+   */
+  public double[] deepFeatures(double[] rows, int layer) {
+    if (rows == null) {
+      throw new IllegalArgumentException("rows must not be null");
+    }
+    handle.ensureOpen();
+    int units = getHiddenLayerSize(layer);
+    if (nFeatures == 0 || rows.length % nFeatures != 0) {
+      throw new IllegalArgumentException("rows: length " + rows.length
+          + " is not a multiple of the model's " + nFeatures + " input columns");
+    }
+    int n = rows.length / nFeatures;
+    double[] out = new double[n * units];
+    long p = handle.acquire();
+    try {
+      Native.deepFeatures(p, rows, n, layer, out);
+    } finally {
+      handle.release();
+    }
+    return out;
   }
 
   private static void checkArray(double[] a, String what, long length, boolean exact) {

@@ -52,6 +52,9 @@ import java.util.Map;
  * or with {@link Config#setThreshold(double)}, each result carries {@code anomaly} and
  * {@code percentile}; with {@link Config#setExplain(int)}, the top columns behind its error.
  * They are computed natively in the same call as the score (one more call per batch).
+ *
+ * <p>Deep features (ae4j): with {@link Config#setDeepFeaturesLayer(int)}, each result also
+ * carries the activations of that hidden layer ({@code deepFeatures}), from the same call.
  */
 public class EasyPredictModelWrapper implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -63,6 +66,8 @@ public class EasyPredictModelWrapper implements Serializable {
   /** The run-time threshold, null when not set (also in a stream written before it existed). */
   private final Double threshold;
   private final int explain;
+  /** The hidden layer whose activations each prediction carries; null: none. */
+  private final Integer deepFeaturesLayer;
 
   /** genmodel's configuration object; setters return {@code this}. */
   public static class Config implements Serializable {
@@ -73,6 +78,7 @@ public class EasyPredictModelWrapper implements Serializable {
     private boolean useExtendedOutput;
     private Double threshold;
     private int explain;
+    private Integer deepFeaturesLayer;
 
     public Config setModel(AutoEncoderModel value) {
       model = value;
@@ -164,6 +170,23 @@ public class EasyPredictModelWrapper implements Serializable {
     /** The number of top columns explained per row (0: none). */
     public int getExplain() {
       return explain;
+    }
+
+    /**
+     * ae4j: each prediction also carries H2O's deep features, the activations of hidden layer
+     * {@code layer} (0-based, as H2O's {@code deep_features_hidden_layer}), in
+     * {@code AutoEncoderModelPrediction.deepFeatures}, single rows and batches alike, from the
+     * same native call as the scores. Not set by default. The layer is checked against the model
+     * when the wrapper is made.
+     */
+    public Config setDeepFeaturesLayer(int layer) {
+      deepFeaturesLayer = Integer.valueOf(layer);
+      return this;
+    }
+
+    /** The hidden layer of {@link #setDeepFeaturesLayer(int)}, or null when not set. */
+    public Integer getDeepFeaturesLayer() {
+      return deepFeaturesLayer;
     }
 
     // ---- genmodel's other Config options, as genmodel treats them for an autoencoder ----
@@ -304,7 +327,17 @@ public class EasyPredictModelWrapper implements Serializable {
     this.threshold = config.getThreshold();
     this.explain = config.getExplain();
     this.errorConsumer = config.getErrorConsumer(); // genmodel's options (the block at the end)
+    this.deepFeaturesLayer = config.getDeepFeaturesLayer();
+    if (deepFeaturesLayer != null) {
+      m.getHiddenLayerSize(deepFeaturesLayer); // a layer the model lacks fails here, naming the range
+    }
   }
+
+  /** The hidden layer of {@link Config#setDeepFeaturesLayer(int)}, or null when not set. */
+  public Integer getDeepFeaturesLayer() {
+    return deepFeaturesLayer;
+  }
+
 
   public boolean getConvertUnknownCategoricalLevelsToNa() {
     return convertUnknownCategoricalLevelsToNa;
@@ -371,8 +404,14 @@ public class EasyPredictModelWrapper implements Serializable {
     double[] se = new double[n * ns];
     double[] mse = new double[n];
     Decisions decisions = null;
+    int units = deepFeaturesLayer == null ? 0 : m.getHiddenLayerSize(deepFeaturesLayer);
+    double[] deep = deepFeaturesLayer == null ? null : new double[n * units];
     if (n > 0) {
-      m.scoreBatch(raw, rec, se, mse);
+      if (deep != null) {
+        m.scoreBatch(raw, rec, se, mse, deepFeaturesLayer, deep); // the same native call
+      } else {
+        m.scoreBatch(raw, rec, se, mse);
+      }
       if (decides()) {
         decisions = newDecisions(n);
         m.decideBatch(mse, se, n, thresholdOrNaN(), decisions.explain(), decisions.values());
@@ -385,6 +424,9 @@ public class EasyPredictModelWrapper implements Serializable {
       if (decisions != null) {
         decide(out[i], decisions, i);
       }
+      if (deep != null) {
+        out[i].deepFeatures = Arrays.copyOfRange(deep, i * units, (i + 1) * units);
+      }
     }
     return out;
   }
@@ -396,6 +438,18 @@ public class EasyPredictModelWrapper implements Serializable {
     int ns = m.slotCount();
     double[] reconstructed = new double[ns];
     double[] squaredErrors = new double[ns];
+    if (deepFeaturesLayer != null) {
+      double[] deep = new double[m.getHiddenLayerSize(deepFeaturesLayer)];
+      Decisions decisions = decides() ? newDecisions(1) : null;
+      double mse = m.scoreDeep(raw, reconstructed, squaredErrors, deepFeaturesLayer, deep, thresholdOrNaN(),
+          decisions == null ? 0 : decisions.explain(), decisions == null ? null : decisions.values());
+      AutoEncoderModelPrediction p = prediction(raw, 0, reconstructed, squaredErrors, mse);
+      if (decisions != null) {
+        decide(p, decisions, 0);
+      }
+      p.deepFeatures = deep;
+      return p;
+    }
     if (!decides()) {
       return prediction(raw, 0, reconstructed, squaredErrors, m.score(raw, reconstructed, squaredErrors));
     }

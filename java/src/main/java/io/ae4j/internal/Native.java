@@ -78,6 +78,29 @@ public final class Native {
       double threshold, int explain, double[] decisions);
 
   /**
+   * {@link #scoreDecide} with hidden layer {@code layer}'s activations (H2O's deep features)
+   * written to {@code deepFeatures} (at least that layer's units long), from the same forward
+   * pass. {@code decision} null: no decision (threshold and explain are then ignored).
+   * A layer the model lacks: IllegalArgumentException naming the valid range.
+   */
+  public static native double scoreDeep(long handle, double[] raw, double[] reconstructed,
+      double[] squaredErrors, int layer, double[] deepFeatures, double threshold, int explain,
+      double[] decision);
+
+  /**
+   * {@link #scoreBatch} with hidden layer {@code layer}'s activations of row i at
+   * {@code i * units} of {@code deepFeatures}, from the same forward pass.
+   */
+  public static native void scoreBatchDeep(long handle, double[] rows, int nRows,
+      double[] reconstructed, double[] squaredErrors, double[] mse, int layer, double[] deepFeatures);
+
+  /**
+   * Hidden layer {@code layer}'s activations of nRows raw rows alone (row i's at
+   * {@code i * units} of {@code out}); the network runs no deeper than that layer.
+   */
+  public static native void deepFeatures(long handle, double[] rows, int nRows, int layer, double[] out);
+
+  /**
    * Diagnostic: panics inside the native library on purpose. It must surface as an
    * {@link io.ae4j.NativeException} and leave the JVM running; the test suite checks that.
    */

@@ -117,4 +117,13 @@ public class AutoEncoderModelPrediction extends AbstractPrediction {
    * at most 1. Empty exactly when {@link #explanationColumns} is.
    */
   public double[] explanationShares = new double[0];
+
+  /**
+   * ae4j: H2O's deep features, the activations of the hidden layer chosen with
+   * {@code Config.setDeepFeaturesLayer(layer)} (one value per unit: H2O's columns
+   * {@code DF.L<layer+1>.C1 ...}), from the same forward pass as the scores; a
+   * {@code *WithDropout} layer's are scaled by {@code 1 - hidden_dropout_ratio}, as H2O scores
+   * them. {@code null} when no layer was chosen.
+   */
+  public double[] deepFeatures;
 }

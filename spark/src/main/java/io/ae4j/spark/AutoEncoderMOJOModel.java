@@ -69,6 +69,10 @@ import java.util.UUID;
  *       the largest shares of the row's squared error, largest first (a categorical's slots summed
  *       into its column); empty when there is nothing to explain (a total error of 0 or not
  *       finite);</li>
+ *   <li>ae4j (issue #21): {@code deepFeaturesCol} (default {@code <uid>__deepFeatures}), vector,
+ *       when {@code deepFeaturesLayer} is a hidden layer (0-based; default -1, none): that layer's
+ *       activations, H2O's deep features ({@code model.deepfeatures(frame, layer)}), from the same
+ *       native call as the scores;</li>
  *   <li>ae4j: {@code errorCol} (default {@code <uid>__error}), string, unless {@code failFast}: null
  *       for a scored row; for a row that cannot be scored (an unknown level, an unparsable
  *       number, a value of the wrong type) the reason, and null in every score column.</li>
@@ -106,6 +110,8 @@ public class AutoEncoderMOJOModel extends Model<AutoEncoderMOJOModel> implements
   private final Param<String> anomalyCol;
   private final Param<String> percentileCol;
   private final Param<String> explanationCol;
+  private final IntParam deepFeaturesLayer;
+  private final Param<String> deepFeaturesCol;
 
   /** A transformer with this uid over these model bytes (the model is checked here, on the driver). */
   public AutoEncoderMOJOModel(String uid, ModelBytes bytes) {
@@ -149,6 +155,12 @@ public class AutoEncoderMOJOModel extends Model<AutoEncoderMOJOModel> implements
     explanationCol = new Param<String>(this, "explanationCol", "ae4j: explanation column name: array of"
         + " {column, share}, largest share first.");
 
+    deepFeaturesLayer = new IntParam(this, "deepFeaturesLayer", "ae4j: a hidden layer (0-based, as H2O's"
+        + " deep_features_hidden_layer) whose activations, H2O's deep features, go into deepFeaturesCol"
+        + " (-1: none).");
+    deepFeaturesCol = new Param<String>(this, "deepFeaturesCol", "ae4j: deep features (vector) column"
+        + " name: the activations of hidden layer deepFeaturesLayer.");
+
     setDefault(outputCol, uid + "__output");
     setDefault(originalCol, uid + "__original");
     setDefault(withOriginalCol, false);
@@ -166,6 +178,8 @@ public class AutoEncoderMOJOModel extends Model<AutoEncoderMOJOModel> implements
     setDefault(anomalyCol, uid + "__anomaly");
     setDefault(percentileCol, uid + "__percentile");
     setDefault(explanationCol, uid + "__explanation");
+    setDefault(deepFeaturesLayer, -1);
+    setDefault(deepFeaturesCol, uid + "__deepFeatures");
   }
 
   // ------------------------------------------------------------------------------ factories
@@ -235,6 +249,11 @@ public class AutoEncoderMOJOModel extends Model<AutoEncoderMOJOModel> implements
   public String getAnomalyCol() { return getOrDefault(anomalyCol); }
   public String getPercentileCol() { return getOrDefault(percentileCol); }
   public String getExplanationCol() { return getOrDefault(explanationCol); }
+  public IntParam deepFeaturesLayer() { return deepFeaturesLayer; }
+  public Param<String> deepFeaturesCol() { return deepFeaturesCol; }
+  /** The hidden layer whose activations go into {@code deepFeaturesCol}, or -1 for none. */
+  public int getDeepFeaturesLayer() { return (Integer) getOrDefault(deepFeaturesLayer); }
+  public String getDeepFeaturesCol() { return getOrDefault(deepFeaturesCol); }
   /** The model's calibration ({@code ae4j calibrate}), or null. */
   public io.ae4j.Calibration getCalibration() { return getModel().getCalibration(); }
 
@@ -275,6 +294,21 @@ public class AutoEncoderMOJOModel extends Model<AutoEncoderMOJOModel> implements
   public AutoEncoderMOJOModel setAnomalyCol(String value) { set(anomalyCol, value); return this; }
   public AutoEncoderMOJOModel setPercentileCol(String value) { set(percentileCol, value); return this; }
   public AutoEncoderMOJOModel setExplanationCol(String value) { set(explanationCol, value); return this; }
+  /**
+   * Adds {@code deepFeaturesCol}: the activations of hidden layer {@code layer} (H2O's deep
+   * features, {@code DF.L<layer+1>.C1 ...} as a vector), from the same native call as the scores;
+   * -1 removes it.
+   *
+   * @throws IllegalArgumentException a layer the model lacks (the message names the valid range)
+   */
+  public AutoEncoderMOJOModel setDeepFeaturesLayer(int layer) {
+    if (layer != -1) {
+      getModel().getHiddenLayerSize(layer);
+    }
+    set(deepFeaturesLayer, layer);
+    return this;
+  }
+  public AutoEncoderMOJOModel setDeepFeaturesCol(String value) { set(deepFeaturesCol, value); return this; }
   public AutoEncoderMOJOModel setBatchSize(int value) {
     if (value < 1) {
       throw new IllegalArgumentException("batchSize must be at least 1, not " + value);
@@ -348,8 +382,12 @@ public class AutoEncoderMOJOModel extends Model<AutoEncoderMOJOModel> implements
         .add("share", DataTypes.DoubleType, false), false);
   }
 
+  private boolean withDeepFeatures() {
+    return getDeepFeaturesLayer() >= 0;
+  }
+
   private String[] outputNames() {
-    String[] names = new String[8];
+    String[] names = new String[9];
     int k = 0;
     names[k++] = getOutputCol();
     if (getWithOriginalCol()) {
@@ -369,6 +407,9 @@ public class AutoEncoderMOJOModel extends Model<AutoEncoderMOJOModel> implements
     }
     if (withExplanation()) {
       names[k++] = getExplanationCol();
+    }
+    if (withDeepFeatures()) {
+      names[k++] = getDeepFeaturesCol();
     }
     if (!getFailFast()) {
       names[k++] = getErrorCol();
@@ -407,6 +448,10 @@ public class AutoEncoderMOJOModel extends Model<AutoEncoderMOJOModel> implements
     }
     if (withExplanation()) {
       out = out.add(getExplanationCol(), explanationType(), true);
+    }
+    if (withDeepFeatures()) {
+      out = out.add(new StructField(getDeepFeaturesCol(), SQLDataTypes.VectorType(), true,
+          org.apache.spark.sql.types.Metadata.empty()));
     }
     if (!getFailFast()) {
       out = out.add(getErrorCol(), DataTypes.StringType, true);
@@ -450,6 +495,10 @@ public class AutoEncoderMOJOModel extends Model<AutoEncoderMOJOModel> implements
     plan.withAnomaly = withAnomaly();
     plan.withPercentile = withPercentile();
     plan.withExplanation = withExplanation();
+    plan.deepFeaturesLayer = getDeepFeaturesLayer();
+    if (withDeepFeatures()) {
+      plan.deepFeaturesWidth = m.getHiddenLayerSize(plan.deepFeaturesLayer); // a saved layer is checked again
+    }
     plan.failFast = getFailFast();
     plan.withError = !plan.failFast;
     plan.batchSize = getBatchSize();

@@ -43,7 +43,7 @@ final class PartitionScorer {
 
   /** What a partition needs to know, fixed on the driver from the input schema and the params. */
   static final class Plan implements Serializable {
-    private static final long serialVersionUID = 2L;
+    private static final long serialVersionUID = 3L;
     /** The input's field names and, per field, its model column or -1. */
     String[] fieldNames;
     /** The input's field types (for the internal-row route). */
@@ -62,6 +62,9 @@ final class PartitionScorer {
     boolean withAnomaly;
     boolean withPercentile;
     boolean withExplanation;
+    /** Deep features: the hidden layer (-1: none) and its units. */
+    int deepFeaturesLayer = -1;
+    int deepFeaturesWidth;
     boolean withError;
     boolean failFast;
     int batchSize;
@@ -69,7 +72,11 @@ final class PartitionScorer {
     int nOut() {
       return 1 + (withOriginal ? 1 : 0) + (withMse ? 1 : 0) + (withSquaredErrors ? 1 : 0)
           + (withAnomaly ? 1 : 0) + (withPercentile ? 1 : 0) + (withExplanation ? 1 : 0)
-          + (withError ? 1 : 0);
+          + (withDeepFeatures() ? 1 : 0) + (withError ? 1 : 0);
+    }
+
+    boolean withDeepFeatures() {
+      return deepFeaturesLayer >= 0;
     }
 
     boolean decides() {
@@ -134,6 +141,8 @@ final class PartitionScorer {
     final double[] mse;
     /** The batch's anomaly decisions (null when the plan wants none). */
     final Decisions decisions;
+    /** Row g's deep features at {@code g * plan.deepFeaturesWidth}, or null when not asked for. */
+    final double[] deep;
     private int n;
     private int pos;
     private long rowsSeen;
@@ -157,6 +166,7 @@ final class PartitionScorer {
       this.se = new double[b * nS];
       this.mse = new double[b];
       this.decisions = plan.decides() ? new Decisions(b, k, p.names) : null;
+      this.deep = plan.withDeepFeatures() ? new double[b * plan.deepFeaturesWidth] : null;
     }
 
     /** The row as it can be kept until the batch is emitted (internal rows are reused: a copy). */
@@ -223,7 +233,11 @@ final class PartitionScorer {
       rowsSeen += n;
       if (g > 0) {
         double[] in = g == b ? raw : Arrays.copyOf(raw, g * nF);
-        p.model.scoreBatch(in, rec, se, mse);
+        if (deep != null) {
+          p.model.scoreBatch(in, rec, se, mse, plan.deepFeaturesLayer, deep);
+        } else {
+          p.model.scoreBatch(in, rec, se, mse);
+        }
         if (decisions != null) {
           p.model.decideBatch(mse, se, g, plan.threshold, k, decisions.values());
         }
@@ -237,6 +251,11 @@ final class PartitionScorer {
 
     double[] squaredErrors(int g) {
       return Arrays.copyOfRange(se, g * nS, (g + 1) * nS);
+    }
+
+    double[] deepFeatures(int g) {
+      int w = plan.deepFeaturesWidth;
+      return Arrays.copyOfRange(deep, g * w, (g + 1) * w);
     }
 
     /** genmodel's {@code original} of row g. */
@@ -306,6 +325,9 @@ final class PartitionScorer {
             e[i] = RowFactory.create(decisions.column(g, i), decisions.share(g, i));
           }
           out[c++] = e;
+        }
+        if (plan.withDeepFeatures()) {
+          out[c++] = new DenseVector(deepFeatures(g));
         }
         if (plan.withError) {
           out[c++] = null;
@@ -463,6 +485,9 @@ final class PartitionScorer {
                 decisions.share(g, i)});
           }
           out[c++] = new GenericArrayData(e);
+        }
+        if (plan.withDeepFeatures()) {
+          out[c++] = vector(deepFeatures(g));
         }
       } else {
         out[nOut - 1] = UTF8String.fromString(errors[r]); // null scores
