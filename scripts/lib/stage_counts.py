@@ -19,7 +19,8 @@ import sys
 import xml.etree.ElementTree as ET
 
 CARGO = re.compile(r"test result: \w+\. (\d+) passed; (\d+) failed; (\d+) ignored")
-PYTEST = re.compile(r"^=*\s*((?:\d+ \w+(?:, )?)+) in [\d.]+s\b")
+# "69 passed, 16 subtests passed, 2 skipped in 21.03s": a count may name two words.
+PYTEST = re.compile(r"^=*\s*((?:\d+ \w+(?: \w+)?(?:, )?)+) in [\d.]+s\b")
 PLAIN = re.compile(r"^(?:\S+: )?(\d+) passed, (\d+) failed(?:, (\d+) skipped)?\s*$")
 FUZZ = re.compile(r"^ae4j fuzz: \S+: (ok|FAILED)\b")
 
@@ -32,7 +33,8 @@ def from_log(path):
             if m := CARGO.search(line):
                 passed += int(m[1]); failed += int(m[2]); skipped += int(m[3])
             elif m := PYTEST.search(line):
-                counts = dict((k, int(n)) for n, k in re.findall(r"(\d+) (\w+)", m[1]))
+                # "16 subtests passed" is not a test count of its own (its tests are counted)
+                counts = dict((k, int(n)) for n, k in re.findall(r"(\d+) (\w+)(?=,|$)", m[1]))
                 passed += counts.get("passed", 0)
                 failed += counts.get("failed", 0) + counts.get("error", 0) + counts.get("errors", 0)
                 skipped += counts.get("skipped", 0)

@@ -116,9 +116,13 @@ for p in $POJOS; do
   run "CompiledPojoProgram-$p" CompiledPojoProgram "$p" "$OUT/rows/$p.finite.tsv"
 done
 
-python3 "$HERE/surface.py" "$CACHE/h2o-genmodel-$GENMODEL_VERSION.jar" "$AE4J_JAR" "$ROOT/java/README.md" || fail=1
+surface_failed=0
+python3 "$HERE/surface.py" "$CACHE/h2o-genmodel-$GENMODEL_VERSION.jar" "$AE4J_JAR" "$ROOT/java/README.md" \
+  || { fail=1; surface_failed=1; }
 
 [ "$runs" -gt 0 ] || die "no program ran (DROPIN_ONLY=${DROPIN_ONLY:-} matches nothing?)"
+# The counts line scripts/test-all.sh reads: each program run and the surface check is one test.
+echo "dropin: $((runs - failed_runs + 1 - surface_failed)) passed, $((failed_runs + surface_failed)) failed"
 if [ "$fail" != 0 ]; then
   echo "dropin: FAILED: $failed_runs of $runs program runs differ, or the API surface check failed (outputs in $OUT/out)"
   exit 1
