@@ -145,7 +145,7 @@ fn answer(
     }
     let model = &served.model;
     let options = params.options(model).map_err(ApiError::bad_request)?;
-    let outcome = scoring::score(model, served.calibration.as_deref(), &rows, options);
+    let outcome = scoring::score(served, &rows, options);
     let note = api::note(served, Protocol::Mlflow, &outcome);
     let response = if csv_out {
         api::csv_response(crate::csvio::render(model, &outcome, options))

@@ -6,6 +6,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use ae4j_core::calibration::{self, Calibration};
+use ae4j_core::pipeline::{self, Pipeline};
 use ae4j_core::Model;
 use anyhow::{bail, Context, Result};
 
@@ -60,6 +61,9 @@ pub struct Served {
     pub model: Arc<Model>,
     /// The model file's calibration (MOJO entry or POJO sidecar), checked against the model.
     pub calibration: Option<Arc<Calibration>>,
+    /// The model file's preprocessing pipeline (MOJO entry or POJO sidecar), checked against
+    /// the model: requests then carry its raw input columns instead of the model's.
+    pub pipeline: Option<Arc<Pipeline>>,
 }
 
 /// The models by id.
@@ -95,6 +99,9 @@ impl Registry {
                     format!("cannot load the calibration of model {}", file.display())
                 })?
                 .map(Arc::new);
+            let pipeline = pipeline::read(&file, &model)
+                .with_context(|| format!("cannot load the pipeline of model {}", file.display()))?
+                .map(Arc::new);
             if models.contains_key(&id) {
                 bail!("two models have the id '{id}': name them with --model ID=PATH");
             }
@@ -105,6 +112,7 @@ impl Registry {
                     path: file,
                     model: Arc::new(model),
                     calibration,
+                    pipeline,
                 },
             );
         }

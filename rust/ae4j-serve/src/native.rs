@@ -48,6 +48,7 @@ pub async fn list_models(State(state): State<Shared>) -> Json<Value> {
                 "h2o_version": info.h2o_version,
                 "n_features": s.model.n_features(),
                 "n_slots": s.model.n_slots(),
+                "pipeline": pipeline_info(s),
             })
         })
         .collect();
@@ -91,7 +92,25 @@ pub fn describe(served: &Served) -> Value {
         "per_feature_names": se,
         "reconstruction_names": recon,
         "calibration": calibration_info(served),
+        "pipeline": pipeline_info(served),
     })
+}
+
+/// The served pipeline (its raw inputs, which requests carry instead of `columns`; how many
+/// steps; the model fingerprint it was made for), or null.
+pub fn pipeline_info(served: &Served) -> Value {
+    match &served.pipeline {
+        None => Value::Null,
+        Some(p) => json!({
+            "inputs": p
+                .inputs()
+                .iter()
+                .map(|i| json!({"name": i.name, "type": i.kind.name()}))
+                .collect::<Vec<_>>(),
+            "steps": p.steps().len(),
+            "model_fingerprint": p.model_fingerprint(),
+        }),
+    }
 }
 
 /// The served calibration (without its distribution), or null.
@@ -229,7 +248,7 @@ async fn score(
         let options = params
             .options(&served.model)
             .map_err(ApiError::bad_request)?;
-        let outcome = scoring::score(&served.model, served.calibration.as_deref(), &rows, options);
+        let outcome = scoring::score(&served, &rows, options);
         let response = if csv_out {
             api::csv_response(crate::csvio::render(&served.model, &outcome, options))
         } else {

@@ -2,12 +2,13 @@
 //! (JSON records, a dataframe split, CSV records, tensors) adapted as a [`RowSource`]; the core
 //! converts them with genmodel's rules, scores, decides and explains.
 
-use ae4j_core::calibration::Calibration;
 use ae4j_core::scorer::{
     Conversion, Header, NamedCells, Outputs, PositionalRow, RowSource, ScoreOptions, Scorer,
 };
 use ae4j_core::{Cell, ConvertOptions, DeepFeatures, Model, RowError};
 use serde_json::{Map, Value};
+
+use crate::models::Served;
 
 pub use ae4j_core::scorer::{BatchScores as Outcome, RowFailure};
 
@@ -77,6 +78,8 @@ pub enum ColumnValues {
     Texts(Vec<Option<String>>),
     /// Level indices of a categorical column (NaN: missing), from a `[n, columns]` matrix.
     Levels(Vec<f64>),
+    /// Booleans (`None`: missing), for a pipeline's boolean input.
+    Bools(Vec<Option<bool>>),
 }
 
 /// A run-time threshold must be a finite number.
@@ -100,6 +103,20 @@ pub fn json_cell(v: &Value) -> Cell<'_> {
     }
 }
 
+/// A JSON value as a pipeline's raw input cell: as [`json_cell`], except that a boolean is one
+/// (the text the pipeline's boolean inputs read), since raw inputs have a boolean type.
+pub fn raw_json_cell(v: &Value) -> Cell<'_> {
+    match v {
+        Value::Bool(b) => bool_cell(*b),
+        v => json_cell(v),
+    }
+}
+
+/// A boolean as the cell a pipeline's boolean input reads (`true`/`false`).
+fn bool_cell(b: bool) -> Cell<'static> {
+    Cell::Text(if b { "true" } else { "false" })
+}
+
 impl Rows {
     pub fn len(&self) -> usize {
         match self {
@@ -110,17 +127,20 @@ impl Rows {
         }
     }
 
-    /// Row `i`'s named cells, in the order genmodel's RowData would have been filled.
+    /// Row `i`'s named cells, in the order genmodel's RowData would have been filled; with
+    /// `raw_inputs` (the model has a pipeline) JSON booleans are cells too.
     fn cells<'a>(
         &'a self,
         i: usize,
         model: &'a Model,
         options: ConvertOptions,
+        raw_inputs: bool,
         out: &mut NamedCells<'a>,
     ) -> Result<(), RowFailure> {
+        let cell = if raw_inputs { raw_json_cell } else { json_cell };
         match self {
             Rows::Records(records) => {
-                out.extend(records[i].iter().map(|(k, v)| (k.as_str(), json_cell(v))));
+                out.extend(records[i].iter().map(|(k, v)| (k.as_str(), cell(v))));
             }
             Rows::Split { columns, data } => {
                 let row = &data[i];
@@ -135,7 +155,7 @@ impl Rows {
                     columns
                         .iter()
                         .map(String::as_str)
-                        .zip(row.iter().map(json_cell)),
+                        .zip(row.iter().map(cell)),
                 );
             }
             // CSV rows are converted by position (`MappedCsv`), never by name.
@@ -151,6 +171,10 @@ impl Rows {
                         },
                         ColumnValues::Texts(v) => match &v[i] {
                             Some(s) => Cell::Text(s),
+                            None => continue,
+                        },
+                        ColumnValues::Bools(v) => match v[i] {
+                            Some(b) => bool_cell(b),
                             None => continue,
                         },
                         ColumnValues::Levels(v) => {
@@ -206,14 +230,20 @@ impl PositionalRow for CsvRecord<'_> {
     }
 }
 
-impl RowSource for Rows {
+/// Named rows (every form but CSV), read as a model's columns or as its pipeline's raw inputs.
+struct NamedRows<'r> {
+    rows: &'r Rows,
+    raw_inputs: bool,
+}
+
+impl RowSource for NamedRows<'_> {
     fn len(&self) -> usize {
-        Rows::len(self)
+        self.rows.len()
     }
 
     fn convert(&self, i: usize, conversion: &mut Conversion<'_>) -> Result<(), RowFailure> {
         let (model, options) = (conversion.model(), conversion.options());
-        conversion.named(|out| self.cells(i, model, options, out))
+        conversion.named(|out| self.rows.cells(i, model, options, self.raw_inputs, out))
     }
 }
 
@@ -234,18 +264,15 @@ impl RowSource for MappedCsv<'_> {
     }
 }
 
-/// Converts and scores every row, and decides on each with the model's calibration and/or the
-/// run-time threshold. CPU-bound: call it off the async runtime for large inputs.
-pub fn score(
-    model: &Model,
-    calibration: Option<&Calibration>,
-    rows: &Rows,
-    options: Options,
-) -> Outcome {
+/// Converts (through the model's pipeline, if it has one) and scores every row, and decides on
+/// each with the model's calibration and/or the run-time threshold. CPU-bound: call it off the
+/// async runtime for large inputs.
+pub fn score(served: &Served, rows: &Rows, options: Options) -> Outcome {
+    let model: &Model = &served.model;
     let features = chosen_features(model, options);
     let scorer = Scorer::new(
         model,
-        calibration,
+        served.calibration.as_deref(),
         ScoreOptions {
             convert: options.convert,
             threshold: options.threshold,
@@ -257,12 +284,19 @@ pub fn score(
         },
     )
     .with_deep_features(&features);
+    let scorer = match served.pipeline.as_deref() {
+        Some(p) => scorer.with_pipeline(p),
+        None => scorer,
+    };
     match rows {
         Rows::Csv { header, records } => scorer.score_batch(&MappedCsv {
             header: Header::new(model, header.clone()),
             records,
         }),
-        rows => scorer.score_batch(rows),
+        rows => scorer.score_batch(&NamedRows {
+            rows,
+            raw_inputs: served.pipeline.is_some(),
+        }),
     }
 }
 

@@ -22,6 +22,7 @@
 
 use std::borrow::Cow;
 
+use ae4j_core::pipeline::{InputType, Pipeline};
 use ae4j_core::Model;
 use axum::body::Body;
 use axum::extract::{Path, State};
@@ -86,17 +87,25 @@ pub async fn model_metadata(
 ) -> Result<Json<Value>, ApiError> {
     let served = find(&state, &id)?;
     let model = &served.model;
-    let inputs: Vec<Value> = model
-        .columns()
-        .iter()
-        .map(|c| {
-            json!({
-                "name": c.name,
-                "datatype": if c.is_categorical() { "BYTES" } else { "FP64" },
-                "shape": [-1],
+    let inputs: Vec<Value> = match served.pipeline.as_deref() {
+        // A model with a pipeline takes its raw inputs.
+        Some(p) => p
+            .inputs()
+            .iter()
+            .map(|i| json!({"name": i.name, "datatype": raw_datatype(i.kind), "shape": [-1]}))
+            .collect(),
+        None => model
+            .columns()
+            .iter()
+            .map(|c| {
+                json!({
+                    "name": c.name,
+                    "datatype": if c.is_categorical() { "BYTES" } else { "FP64" },
+                    "shape": [-1],
+                })
             })
-        })
-        .collect();
+            .collect(),
+    };
     let slots = model.n_slots();
     let mut answer = json!({
         "name": served.id,
@@ -117,6 +126,16 @@ pub async fn model_metadata(
         }
     }
     Ok(Json(answer))
+}
+
+/// The datatype a pipeline's raw input is listed with: text (strings, ISO-8601 timestamps) as
+/// BYTES. Timestamps may also come as numbers (epoch seconds), booleans as numbers (1/0).
+fn raw_datatype(kind: InputType) -> &'static str {
+    match kind {
+        InputType::Number => "FP64",
+        InputType::Boolean => "BOOL",
+        InputType::String | InputType::Timestamp => "BYTES",
+    }
 }
 
 #[derive(Deserialize)]
@@ -329,6 +348,7 @@ impl Serialize for Data<'_> {
 enum Elements {
     Numbers(Vec<Option<f64>>),
     Texts(Vec<Option<String>>),
+    Bools(Vec<Option<bool>>),
 }
 
 impl Elements {
@@ -336,6 +356,7 @@ impl Elements {
         match self {
             Elements::Numbers(v) => v.len(),
             Elements::Texts(v) => v.len(),
+            Elements::Bools(v) => v.len(),
         }
     }
 }
@@ -371,13 +392,7 @@ pub async fn infer(
     api::offload(bytes.len(), move || {
         let parsed =
             parse_request(&served, binary_header.as_ref(), &bytes, max_rows).map_err(v2)?;
-        let model = &served.model;
-        let outcome = scoring::score(
-            model,
-            served.calibration.as_deref(),
-            &parsed.rows,
-            parsed.options,
-        );
+        let outcome = scoring::score(&served, &parsed.rows, parsed.options);
         let note = api::note(&served, Protocol::V2, &outcome);
         // Tensors have no per-row errors: the first row that cannot be scored fails the request.
         let response = match api::first_row_error(&outcome) {
@@ -463,7 +478,10 @@ fn parse_request(
         options.explain = 0;
     }
     let tensors = decode_inputs(&req.inputs, &bytes[json_len..])?;
-    let rows = tensor_rows(&served.model, tensors)?;
+    let rows = match served.pipeline.as_deref() {
+        Some(p) => raw_tensor_rows(p, tensors)?,
+        None => tensor_rows(&served.model, tensors)?,
+    };
     if rows.len() > max_rows {
         return Err(ApiError::too_many_rows(rows.len(), max_rows));
     }
@@ -602,6 +620,24 @@ fn tensor_rows(
             return matrix(model, t, elements);
         }
     }
+    columns_of(tensors, |t, elements| column(model, t, elements))
+}
+
+/// The rows of one tensor per raw input of a model's pipeline (no matrix form: raw inputs
+/// have several types).
+fn raw_tensor_rows(
+    pipeline: &Pipeline,
+    tensors: Vec<(&InputTensor, Elements)>,
+) -> Result<Rows, ApiError> {
+    columns_of(tensors, |t, elements| raw_column(pipeline, t, elements))
+}
+
+/// Rows from column tensors, each made a [`Column`] by `column`: every tensor once, all with
+/// the same number of rows.
+fn columns_of(
+    tensors: Vec<(&InputTensor, Elements)>,
+    column: impl Fn(&InputTensor, Elements) -> Result<Column, ApiError>,
+) -> Result<Rows, ApiError> {
     let mut n = None;
     let mut columns: Vec<Column> = Vec::with_capacity(tensors.len());
     for (t, elements) in tensors {
@@ -611,7 +647,7 @@ fn tensor_rows(
                 t.name
             )));
         }
-        let column = column(model, t, elements)?;
+        let column = column(t, elements)?;
         let rows = t.shape[0] as usize;
         if *n.get_or_insert(rows) != rows {
             return Err(ApiError::bad_request(format!(
@@ -637,12 +673,7 @@ fn column(model: &Model, t: &InputTensor, elements: Elements) -> Result<Column, 
             model.n_features()
         )));
     };
-    if !(t.shape.len() == 1 || t.shape.len() == 2 && t.shape[1] == 1) {
-        return Err(ApiError::bad_request(format!(
-            "input '{}': shape {:?}; a column tensor has shape [n] or [n, 1]",
-            t.name, t.shape
-        )));
-    }
+    check_column_shape(t)?;
     let values = match elements {
         Elements::Texts(v) => ColumnValues::Texts(v),
         Elements::Numbers(_) if model.columns()[f].is_categorical() => {
@@ -652,11 +683,66 @@ fn column(model: &Model, t: &InputTensor, elements: Elements) -> Result<Column, 
             )))
         }
         Elements::Numbers(v) => ColumnValues::Numbers(v),
+        Elements::Bools(_) => {
+            return Err(ApiError::bad_request(format!(
+                "input '{}': BOOL is for a pipeline's boolean inputs; send {} as {}",
+                t.name,
+                t.name,
+                if model.columns()[f].is_categorical() { "BYTES" } else { "FP64" }
+            )))
+        }
     };
     Ok(Column {
         name: t.name.clone(),
         values,
     })
+}
+
+/// A pipeline raw input's tensor, shape `[n]` or `[n, 1]`: a string input as BYTES, the others
+/// as their datatype, text (BYTES) or numbers (a timestamp in epoch seconds, a boolean 1/0);
+/// the pipeline reads the values.
+fn raw_column(pipeline: &Pipeline, t: &InputTensor, elements: Elements) -> Result<Column, ApiError> {
+    let Some(input) = pipeline.inputs().iter().find(|i| i.name == t.name) else {
+        let names: Vec<&str> = pipeline.inputs().iter().map(|i| i.name.as_str()).collect();
+        return Err(ApiError::bad_request(format!(
+            "input '{}' is not a raw input of the model's pipeline (see GET /v2/models/{{id}}): the inputs are {}",
+            t.name,
+            names.join(", ")
+        )));
+    };
+    check_column_shape(t)?;
+    let values = match (elements, input.kind) {
+        (Elements::Texts(v), _) => ColumnValues::Texts(v),
+        (Elements::Numbers(_) | Elements::Bools(_), InputType::String) => {
+            return Err(ApiError::bad_request(format!(
+                "input '{}' is a string input: send it as BYTES",
+                t.name
+            )))
+        }
+        (Elements::Bools(v), InputType::Boolean) => ColumnValues::Bools(v),
+        (Elements::Bools(_), _) => {
+            return Err(ApiError::bad_request(format!(
+                "input '{}': BOOL is for boolean inputs; send it as {}",
+                t.name,
+                raw_datatype(input.kind)
+            )))
+        }
+        (Elements::Numbers(v), _) => ColumnValues::Numbers(v),
+    };
+    Ok(Column {
+        name: t.name.clone(),
+        values,
+    })
+}
+
+fn check_column_shape(t: &InputTensor) -> Result<(), ApiError> {
+    if t.shape.len() == 1 || t.shape.len() == 2 && t.shape[1] == 1 {
+        return Ok(());
+    }
+    Err(ApiError::bad_request(format!(
+        "input '{}': shape {:?}; a column tensor has shape [n] or [n, 1]",
+        t.name, t.shape
+    )))
 }
 
 fn element_count(t: &InputTensor) -> Result<usize, ApiError> {
@@ -719,6 +805,15 @@ fn decode_json(t: &InputTensor) -> Result<Elements, ApiError> {
             })
             .collect::<Result<_, _>>()
             .map(Elements::Texts)
+    } else if t.datatype == "BOOL" {
+        flat.iter()
+            .map(|v| match v {
+                Value::Bool(b) => Ok(Some(*b)),
+                Value::Null => Ok(None),
+                other => Err(bad(other)),
+            })
+            .collect::<Result<_, _>>()
+            .map(Elements::Bools)
     } else if is_numeric(&t.datatype) {
         flat.iter()
             .map(|v| match v {
@@ -738,9 +833,14 @@ fn decode_json(t: &InputTensor) -> Result<Elements, ApiError> {
 
 fn unsupported_datatype(t: &InputTensor) -> ApiError {
     ApiError::bad_request(format!(
-        "input '{}': datatype {} is not supported; use BYTES, FP64, FP32, INT* or UINT*",
+        "input '{}': datatype {} is not supported; use BYTES, FP64, FP32, INT*, UINT* or (for a pipeline's boolean input) BOOL",
         t.name, t.datatype
     ))
+}
+
+/// BOOL in the binary extension: a byte per element, 0 false and anything else true.
+fn decode_binary_bools(bytes: &[u8]) -> Elements {
+    Elements::Bools(bytes.iter().map(|&b| Some(b != 0)).collect())
 }
 
 fn decode_binary(t: &InputTensor, bytes: &[u8]) -> Result<Elements, ApiError> {
@@ -775,6 +875,7 @@ fn decode_binary(t: &InputTensor, bytes: &[u8]) -> Result<Elements, ApiError> {
         "UINT16" => le!(u16),
         "UINT32" => le!(u32),
         "UINT64" => le!(u64),
+        "BOOL" => Ok(decode_binary_bools(bytes)),
         "BYTES" => {
             let mut out = Vec::new();
             let mut rest = bytes;

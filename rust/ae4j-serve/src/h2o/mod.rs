@@ -5,7 +5,8 @@
 //! with H2O's schemas (recorded from a real H2O in `tests/fixtures/h2o-api/`).
 //!
 //! Frames live in memory only, within a byte budget and an idle TTL; jobs finish before their
-//! first answer. Scoring goes through the core (`score.rs`, the one adapter to it).
+//! first answer. Scoring goes through the core (`score.rs`, the one adapter to it; `raw_frame.rs`
+//! for a model with a preprocessing pipeline: the frame's columns are its raw inputs).
 
 mod columns;
 mod download;
@@ -21,6 +22,7 @@ mod models;
 mod params;
 mod parse;
 mod predict;
+mod raw_frame;
 mod score;
 
 use std::path::PathBuf;

@@ -16,6 +16,7 @@ use super::frames::{Frame, Stored};
 use super::jobs::Job;
 use super::keys::{frame_key, meta, model_key, now_millis, random_hex};
 use super::params::{self, Params};
+use super::raw_frame;
 use super::score::{self, Output};
 use super::{models, H2oError, H2oState};
 use crate::models::Served;
@@ -62,23 +63,26 @@ fn generated_name(output: Output, v4: bool, model: &str, frame: &str) -> String 
 /// Scores off the async runtime and stores the predictions frame (budget checked first).
 async fn run(
     h2o: &H2oState,
-    model: &Arc<ae4j_core::Model>,
+    served: &Served,
     frame: Arc<Frame>,
     output: Output,
     dest: &str,
 ) -> Result<(Arc<Frame>, Vec<f64>, Vec<String>), H2oError> {
     let estimate = frame
         .rows
-        .saturating_mul(score::width(model, output))
+        .saturating_mul(score::width(&served.model, output))
         .saturating_mul(8);
     h2o.frames.lock().unwrap_or_else(|p| p.into_inner()).check(
         &format!("predictions frame '{dest}'"),
         estimate,
         Some(dest),
     )?;
-    let model = model.clone();
+    let (model, pipeline) = (served.model.clone(), served.pipeline.clone());
     let rows = frame.rows;
-    let scored = tokio::task::spawn_blocking(move || score::score(&model, &frame, output))
+    let scored = tokio::task::spawn_blocking(move || match &pipeline {
+        Some(p) => raw_frame::score(&model, p, &frame, output),
+        None => score::score(&model, &frame, output),
+    })
         .await
         .map_err(|e| H2oError::bad_request(format!("the scoring task failed: {e}")))??;
     let out = Arc::new(Frame {
@@ -93,7 +97,7 @@ async fn run(
 }
 
 struct Request {
-    model: Arc<ae4j_core::Model>,
+    served: Served,
     frame: Arc<Frame>,
     params: Params,
 }
@@ -111,7 +115,7 @@ async fn request(
         .ok_or_else(|| H2oError::key_not_found(model, Some("predict"), "model"))?;
     let frame = parsed(shared, frame, Some("predict"), "frame")?;
     Ok(Request {
-        model: served.model.clone(),
+        served: served.clone(),
         frame,
         params,
     })
@@ -126,13 +130,13 @@ pub async fn predict_v3(
 ) -> Result<Json<Value>, H2oError> {
     let h2o = super::state(&shared)?;
     let req = request(&shared, &model, &frame_name, &uri, &headers, body).await?;
-    let output = output(&req.params, &req.model, false)?;
+    let output = output(&req.params, &req.served.model, false)?;
     let dest = req
         .params
         .get("predictions_frame")
         .map(str::to_string)
         .unwrap_or_else(|| generated_name(output, false, &model, &frame_name));
-    let (out, mse, _warnings) = run(h2o, &req.model, req.frame, output, &dest).await?;
+    let (out, mse, _warnings) = run(h2o, &req.served, req.frame, output, &dest).await?;
     let n = mse.len();
     let mean = if n == 0 {
         f64::NAN
@@ -190,8 +194,8 @@ pub async fn predict_v4(
         .get("predictions_frame")
         .map(str::to_string)
         .unwrap_or_else(|| generated_name(guessed, true, &model, &frame_name));
-    let outcome = match output(&req.params, &req.model, true) {
-        Ok(o) => run(h2o, &req.model, req.frame, o, &dest)
+    let outcome = match output(&req.params, &req.served.model, true) {
+        Ok(o) => run(h2o, &req.served, req.frame, o, &dest)
             .await
             .map(|(_, _, w)| w),
         Err(e) => Err(e),

@@ -1,7 +1,8 @@
 //! The one adapter between H2O frames and the core: a frame's columns → the model's raw rows
 //! (H2O's `adaptTestForTrain`: columns by name, levels by their text, unknown levels and missing
 //! columns NA) → the core's scores and deep features (`ae4j_core::deep`), as H2O's predictions
-//! frames. Only this file calls the core's scoring API.
+//! frames. Only this file calls the core's scoring API, and `raw_frame.rs` for a model with a
+//! preprocessing pipeline (whose frames hold the pipeline's raw inputs).
 
 use std::collections::HashMap;
 
