@@ -96,8 +96,8 @@ pub fn describe(served: &Served) -> Value {
     })
 }
 
-/// The served pipeline (its raw inputs, which requests carry instead of `columns`; how many
-/// steps; the model fingerprint it was made for), or null.
+/// The served pipeline (its raw inputs as the spec declares them, which requests carry instead
+/// of `columns`; how many steps; the model fingerprint it was made for), or null.
 pub fn pipeline_info(served: &Served) -> Value {
     match &served.pipeline {
         None => Value::Null,
@@ -105,7 +105,7 @@ pub fn pipeline_info(served: &Served) -> Value {
             "inputs": p
                 .inputs()
                 .iter()
-                .map(|i| json!({"name": i.name, "type": i.kind.name()}))
+                .map(|i| json!(i))
                 .collect::<Vec<_>>(),
             "steps": p.steps().len(),
             "model_fingerprint": p.model_fingerprint(),
