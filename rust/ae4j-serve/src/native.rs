@@ -107,8 +107,8 @@ pub fn pipeline_info(served: &Served) -> Value {
                 .iter()
                 .map(|i| json!(i))
                 .collect::<Vec<_>>(),
-            "steps": p.steps().len(),
-            "model_fingerprint": p.model_fingerprint(),
+            "steps": p.spec().steps.len(),
+            "model_fingerprint": p.spec().model_fingerprint,
         }),
     }
 }

@@ -151,12 +151,7 @@ impl Rows {
                         columns.len()
                     )));
                 }
-                out.extend(
-                    columns
-                        .iter()
-                        .map(String::as_str)
-                        .zip(row.iter().map(cell)),
-                );
+                out.extend(columns.iter().map(String::as_str).zip(row.iter().map(cell)));
             }
             // CSV rows are converted by position (`MappedCsv`), never by name.
             Rows::Csv { .. } => {

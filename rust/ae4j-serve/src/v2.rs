@@ -688,7 +688,11 @@ fn column(model: &Model, t: &InputTensor, elements: Elements) -> Result<Column, 
                 "input '{}': BOOL is for a pipeline's boolean inputs; send {} as {}",
                 t.name,
                 t.name,
-                if model.columns()[f].is_categorical() { "BYTES" } else { "FP64" }
+                if model.columns()[f].is_categorical() {
+                    "BYTES"
+                } else {
+                    "FP64"
+                }
             )))
         }
     };
@@ -701,7 +705,11 @@ fn column(model: &Model, t: &InputTensor, elements: Elements) -> Result<Column, 
 /// A pipeline raw input's tensor, shape `[n]` or `[n, 1]`: a string input as BYTES, the others
 /// as their datatype, text (BYTES) or numbers (a timestamp in epoch seconds, a boolean 1/0);
 /// the pipeline reads the values.
-fn raw_column(pipeline: &Pipeline, t: &InputTensor, elements: Elements) -> Result<Column, ApiError> {
+fn raw_column(
+    pipeline: &Pipeline,
+    t: &InputTensor,
+    elements: Elements,
+) -> Result<Column, ApiError> {
     let Some(input) = pipeline.inputs().iter().find(|i| i.name == t.name) else {
         let names: Vec<&str> = pipeline.inputs().iter().map(|i| i.name.as_str()).collect();
         return Err(ApiError::bad_request(format!(

@@ -83,8 +83,8 @@ async fn run(
         Some(p) => raw_frame::score(&model, p, &frame, output),
         None => score::score(&model, &frame, output),
     })
-        .await
-        .map_err(|e| H2oError::bad_request(format!("the scoring task failed: {e}")))??;
+    .await
+    .map_err(|e| H2oError::bad_request(format!("the scoring task failed: {e}")))??;
     let out = Arc::new(Frame {
         rows,
         cols: scored.cols,

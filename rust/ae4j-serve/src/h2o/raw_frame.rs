@@ -8,8 +8,8 @@
 
 use ae4j_core::deep::DeepFeatures;
 use ae4j_core::pipeline::Pipeline;
-use ae4j_core::scorer::{BatchScores, Conversion, Outputs, RowFailure, RowSource, ScoreOptions};
 use ae4j_core::scorer::Scorer;
+use ae4j_core::scorer::{BatchScores, Conversion, Outputs, RowFailure, RowSource, ScoreOptions};
 use ae4j_core::{Cell, ConvertOptions, Model};
 
 use super::frames::{Col, ColData, Frame};
