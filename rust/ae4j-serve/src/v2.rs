@@ -8,6 +8,11 @@
 //! columns in model order, categoricals as 0-based level indices. Missing: `null` in JSON data,
 //! NaN in binary data. A column with no tensor is missing in every row.
 //!
+//! A model with a preprocessing pipeline takes one tensor per **raw input** instead (the model
+//! metadata lists them): `BYTES` for a string input; a number, timestamp or boolean input as
+//! `BYTES` text or numbers (epoch seconds, 1/0), and a boolean also as `BOOL` (a byte per
+//! element in binary data). No matrix form: raw inputs have several types.
+//!
 //! Outputs: `reconstruction_mse` (`FP64`, `[n]`), and on request `per_feature_se` and
 //! `reconstruction` (`FP64`, `[n, slots]`, slots in H2O's order: see `GET /v1/models/{id}`).
 //! When the model is calibrated or the request gives the parameter `threshold` (a number, in
