@@ -230,6 +230,22 @@ def sklearn_transformer():
     return ct
 
 
+def with_libm(ct):
+    """A copy of the fitted transformer whose FunctionTransformers call the C library's function
+    (Python's math.log1p, ...: glibc here, what Rust's f64::ln_1p calls) element by element
+    instead of numpy's ufunc: numpy's SIMD log1p/log differ from libm's in the last bit for some
+    inputs (see README). Everything else is the same sklearn arithmetic."""
+    import copy
+    from sklearn.preprocessing import FunctionTransformer
+    libm = {np.log1p: math.log1p, np.log: math.log, np.sqrt: math.sqrt}
+    twin = copy.deepcopy(ct)
+    for _, est, _ in twin.transformers_:
+        for step in (est.steps if hasattr(est, "steps") else [(None, est)]):
+            if isinstance(step[1], FunctionTransformer) and step[1].func is not None:
+                step[1].func = np.vectorize(libm[step[1].func], otypes=[float])
+    return twin
+
+
 def common_merchants(train_df):
     counts = train_df["merchant"].value_counts()
     keep = counts[counts >= RARE_SHARE * len(train_df)].index
@@ -404,8 +420,12 @@ def train():
     transformed, cols = transform([r["raw"] for r in rows], ct, common,
                                   [r["expected_error"] for r in rows])
     assert cols == model_cols_sk
-    for r, t in zip(rows, transformed):
+    transformed_libm, _ = transform([r["raw"] for r in rows], with_libm(ct), common,
+                                    [r["expected_error"] for r in rows])
+    for r, t, tl in zip(rows, transformed, transformed_libm):
         r["transformed"] = t
+        if tl != t:
+            r["transformed_libm"] = tl
         r["input"] = None if t is None else {c: v for c, v in t.items() if v is not None}
     write_csv(OUT / "raw.csv", [r["raw"] for r in rows if r["kind"] == "normal"])
     write_csv(OUT / "raw_edge.csv", [r["raw"] for r in rows if r["kind"] == "edge"])
@@ -479,7 +499,9 @@ def merge():
                        for k, v in srv.items()}
         out_rows.append({"id": r["id"], "kind": r["kind"], "note": r["note"], "raw": r["raw"],
                          "raw_typed": typed_raw(r["raw"]), "expected_error": r["expected_error"],
-                         "transformed": r["transformed"], "input": r["input"],
+                         "transformed": r["transformed"],
+                         **({"transformed_libm": r["transformed_libm"]} if "transformed_libm" in r else {}),
+                         "input": r["input"],
                          "genmodel": g, "server": srv})
     for k, v in worst.items():
         if v > 1e-12:
@@ -493,6 +515,7 @@ def merge():
             "sklearn_steps": len(spec["steps"]) - st["hand_written_steps"],
             "columns": st["columns"], "domains": st["domains"], "slot_names": st["slot_names"],
             "checks": {"h2o_csv_parse": st["h2o_csv_parse"],
+                       "rows_with_transformed_libm": sum("transformed_libm" in r for r in out_rows),
                        "server_vs_genmodel_max_rel_mse": worst["mse"],
                        "server_vs_genmodel_max_rel_reconstruction": worst["recon"],
                        "pojo_check": gm.get("pojo_check")},
