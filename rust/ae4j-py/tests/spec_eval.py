@@ -48,7 +48,12 @@ def read_input(kind, value, name):
             return False
         raise RowError(None, name, f"not a boolean: {value!r}")
     if kind == "timestamp":
-        return Timestamp(value)            # parsed where it is first used
+        t = Timestamp(value)
+        try:
+            t.utc()                        # bad text is an input error, before any step
+        except ValueError as e:
+            raise RowError(None, name, str(e)) from None
+        return t
     return str(value)
 
 
