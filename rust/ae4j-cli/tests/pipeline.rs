@@ -335,7 +335,77 @@ fn a_pipeline_row_error_names_the_line_input_and_step() {
         "-q",
     ]));
     assert!(
-        e.contains("line 3: column 'visits': PipelineException: step 7 (derive visits): exp of 800 overflows"),
+        e.contains("line 3: column 'visits_log': PipelineException: step 7 (derive visits): exp of 800 overflows"),
         "{e}"
     );
+}
+
+/// The fixture of tests/fixtures/pipeline: `attach` + `predict` on the raw CSVs give genmodel's
+/// scores of the pandas + scikit-learn transformed rows (1e-9 relative), and the error rows
+/// are recorded with the fixture's column.
+#[test]
+fn the_fixture_raw_csvs_score_as_genmodel_scores_the_transformed_rows() {
+    let d = dir("fixture");
+    let fixture = root().join("tests/fixtures/pipeline");
+    let cases: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(fixture.join("cases.json")).unwrap()).unwrap();
+    let rows = cases["rows"].as_array().unwrap();
+    for (model, out) in [
+        ("pipeline_tanh.zip", "with.zip"),
+        ("pipeline_tanh.java", "with.java"),
+    ] {
+        let with = d.join(out);
+        let spec = fixture.join("pipeline.json");
+        ok(ae4j(&[
+            "pipeline",
+            "attach",
+            s(&fixture.join(model)),
+            s(&spec),
+            "-o",
+            s(&with),
+        ]));
+        let mut scored = Vec::new();
+        for csv_name in ["raw.csv", "raw_edge.csv"] {
+            let input = fixture.join(csv_name);
+            let text = ok(ae4j(&[
+                "predict",
+                "-m",
+                s(&with),
+                "-i",
+                s(&input),
+                "-o",
+                "-",
+                "-q",
+                "--on-error",
+                "record",
+            ]));
+            let mut reader = csv::Reader::from_reader(text.as_bytes());
+            scored.extend(reader.records().map(|r| {
+                let r = r.unwrap();
+                (r[0].to_string(), r[1].to_string())
+            }));
+        }
+        assert_eq!(scored.len(), rows.len());
+        for (row, (mse, error)) in rows.iter().zip(&scored) {
+            let id = &row["id"];
+            match row["expected_error"].as_object() {
+                None => {
+                    let want = row["genmodel"]["default"]["mse"].as_f64().unwrap();
+                    let got: f64 = mse.parse().unwrap_or_else(|_| panic!("row {id}: {error}"));
+                    assert!(
+                        (got - want).abs() <= 1e-9 * want.abs(),
+                        "row {id}: {got} vs {want}"
+                    );
+                }
+                Some(e) => {
+                    let column = e["column"].as_str().unwrap();
+                    let prefix = format!("column '{column}': PipelineException: ");
+                    assert!(
+                        mse.is_empty() && error.starts_with(&prefix),
+                        "row {id}: {error}"
+                    );
+                }
+            }
+        }
+    }
 }
