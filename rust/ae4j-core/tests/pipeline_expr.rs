@@ -477,16 +477,17 @@ proptest! {
         let expr = NUMBER_EXPRESSIONS[i];
         let missing = |v: Option<f64>| v.is_none_or(f64::is_nan);
         let uses_y = expr.contains('y');
+        let any_missing = missing(x) || (uses_y && missing(y));
         let pipeline = derive(expr).unwrap();
         match column(&pipeline, &cells(x, y), "out") {
-            Ok(Value::Missing) => prop_assert!(missing(x) || (uses_y && missing(y)), "{expr}"),
+            Ok(Value::Missing) => prop_assert!(any_missing, "{expr}"),
             Ok(Value::Number(v)) => {
                 prop_assert!(!v.is_nan(), "{expr}: NaN");
-                prop_assert!(!missing(x) && !(uses_y && missing(y)), "{expr}: {v} from a missing operand");
+                prop_assert!(!any_missing, "{expr}: {v} from a missing operand");
             }
             Ok(other) => prop_assert!(false, "{expr}: {other:?}"),
             Err(e) => {
-                prop_assert!(!missing(x) && !(uses_y && missing(y)), "{expr}: {e} from a missing operand");
+                prop_assert!(!any_missing, "{expr}: {e} from a missing operand");
                 prop_assert_eq!(e.kind.as_str(), "PipelineException");
                 prop_assert!(e.message.starts_with("step 1 (derive out): "), "{}", e.message);
             }
