@@ -3,7 +3,8 @@
 //! scores of the raw rows equal the model without the pipeline scoring the rows the core's
 //! [`Pipeline::apply_named`] makes of them, bit for bit; and the edges of each protocol:
 //! JSON and v2 (JSON and binary) booleans, v2 input names and datatypes, the matrix form,
-//! row errors' kinds, CSV's raw header, and a model without a pipeline unchanged.
+//! row errors' kinds, CSV's raw header, a model without a pipeline unchanged, and a POJO
+//! sidecar that misses a model column stopping the start.
 //! (tests/pipeline.rs checks the semantics against pandas + scikit-learn and genmodel.)
 
 mod common;
@@ -552,4 +553,25 @@ fn model_info_shows_the_pipeline_and_plain_models_are_unchanged() {
         r["results"][0]["error"]["type"], "PredictUnknownTypeException",
         "{r}"
     );
+}
+
+#[test]
+fn a_pipeline_that_misses_a_model_column_stops_the_start() {
+    let dir = std::env::temp_dir().join(format!("ae4j-serve-pipe-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut bad: Value = serde_json::from_str(SPEC).unwrap();
+    // Without its last step the pipeline never makes the model's `device`.
+    bad["steps"].as_array_mut().unwrap().pop();
+    let pojo = dir.join("synth_tanh.java");
+    std::fs::copy(synth_mojo().with_extension("java"), &pojo).unwrap();
+    std::fs::write(pipeline::sidecar_path(&pojo), bad.to_string()).unwrap();
+    let err = ae4j_serve::spawn(ServeArgs::local(vec![ModelSpecArg {
+        id: None,
+        path: pojo.clone(),
+    }]))
+    .err()
+    .expect("the start fails");
+    let text = format!("{err:#}");
+    assert!(text.contains("cannot load the pipeline of model"), "{text}");
+    assert!(text.contains("device"), "{text}");
 }
