@@ -12,6 +12,11 @@
 //!
 //! Every route converts values with genmodel's RowData rules and scores with the core, so
 //! the numbers are those of `ae4j predict` and of the conformance fixtures.
+//!
+//! A model whose file carries a preprocessing pipeline (`ae4j_core::pipeline`: the MOJO entry
+//! or a POJO's sidecar) takes the pipeline's raw input columns on every route instead; the core
+//! runs it before genmodel's conversion (the [`Served`](models::Served) model's `pipeline`,
+//! handed to the scorer in `scoring.rs` and, for H2O frames, `h2o/raw_frame.rs`).
 
 mod api;
 mod csvio;
