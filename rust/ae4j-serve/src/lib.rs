@@ -15,7 +15,7 @@
 //!
 //! A model whose file carries a preprocessing pipeline (`ae4j_core::pipeline`: the MOJO entry
 //! or a POJO's sidecar) takes the pipeline's raw input columns on every route instead; the core
-//! runs it before genmodel's conversion (the [`Served`](models::Served) model's `pipeline`,
+//! runs it before genmodel's conversion (a served model's `pipeline`, in `models.rs`,
 //! handed to the scorer in `scoring.rs` and, for H2O frames, `h2o/raw_frame.rs`).
 
 mod api;
