@@ -8,7 +8,6 @@ import os
 import subprocess
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from ae4j.pipeline import from_sklearn
