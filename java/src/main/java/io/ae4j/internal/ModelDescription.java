@@ -34,8 +34,6 @@ public final class ModelDescription {
   public String[] pipelineInputNames;
   /** Their types, as the spec names them ({@code number}, {@code string}, {@code timestamp}, {@code boolean}). */
   public String[] pipelineInputTypes;
-  /** The number of steps of the pipeline (0 without one). */
-  public int pipelineSteps;
 
   private ModelDescription() {
   }
@@ -93,10 +91,9 @@ public final class ModelDescription {
   }
 
   /** Called by native code, once, for a model with a preprocessing pipeline. */
-  void pipeline(String[] inputNames, String[] inputTypes, int steps) {
+  void pipeline(String[] inputNames, String[] inputTypes) {
     this.pipelineInputNames = inputNames;
     this.pipelineInputTypes = inputTypes;
-    this.pipelineSteps = steps;
   }
 
   /** The calibration's summary (its full MSE distribution stays native). */
