@@ -46,26 +46,21 @@ import org.junit.Test;
  * {@link PipelineFixtureTest} checks the pandas + scikit-learn fixture against genmodel.
  */
 public class PipelineTest {
-  /** synth_tanh's columns from raw inputs, 10 steps. */
-  static final String SPEC = "{\"ae4j_pipeline\": 1, \"inputs\": ["
-      + "{\"name\": \"country_raw\", \"type\": \"string\"}, {\"name\": \"device\", \"type\": \"string\"},"
-      + " {\"name\": \"channel\", \"type\": \"string\"}, {\"name\": \"age_days\", \"type\": \"number\"},"
-      + " {\"name\": \"income_k\", \"type\": \"number\"}, {\"name\": \"score\", \"type\": \"number\"},"
-      + " {\"name\": \"visits\", \"type\": \"number\"}, {\"name\": \"ratio_sq\", \"type\": \"number\"},"
-      + " {\"name\": \"seen\", \"type\": \"timestamp\"}, {\"name\": \"vip\", \"type\": \"boolean\"}],"
-      + " \"steps\": ["
-      + "{\"op\": \"derive\", \"name\": \"country_key\", \"expr\": \"lower(trim(country_raw))\"},"
-      + "{\"op\": \"map\", \"column\": \"country_key\", \"mapping\": {\"br\": \"BR\", \"de\": \"DE\","
-      + " \"fr\": \"FR\", \"jp\": \"JP\", \"us\": \"US\"}, \"default\": \"ZZ\", \"into\": \"country\"},"
-      + "{\"op\": \"derive\", \"name\": \"age\", \"expr\": \"age_days / 365.25\"},"
-      + "{\"op\": \"derive\", \"name\": \"income\", \"expr\": \"income_k * 1000\"},"
-      + "{\"op\": \"derive\", \"name\": \"score\", \"expr\": \"coalesce(score, hour(seen) / 24)\"},"
-      + "{\"op\": \"fill_missing\", \"column\": \"score\", \"value\": 0.5},"
-      + "{\"op\": \"derive\", \"name\": \"ratio\", \"expr\": \"sqrt(ratio_sq)\"},"
-      + "{\"op\": \"clip\", \"column\": \"visits\", \"min\": 0, \"max\": 20},"
-      + "{\"op\": \"derive\", \"name\": \"visits\", \"expr\": \"if(vip, visits + 1, visits)\"},"
-      + "{\"op\": \"drop\", \"columns\": [\"country_raw\", \"country_key\", \"age_days\", \"income_k\", \"ratio_sq\"]}"
-      + "]}";
+  /** synth_tanh's columns from raw inputs, 10 steps (also read by tests/spark/pipeline_checks.py). */
+  static final String SPEC = resource("synth_tanh.pipeline.json");
+
+  static String resource(String name) {
+    try (java.io.InputStream in = PipelineTest.class.getResourceAsStream(name)) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      byte[] buf = new byte[8192];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        out.write(buf, 0, n);
+      }
+      return new String(out.toByteArray(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   static byte[] zip;
   static AutoEncoderModel plainModel;
@@ -399,6 +394,7 @@ public class PipelineTest {
     String[][] cases = {{noRatio, "ratio"}, {"{\"ae4j_pipeline\": 1, \"inputs\": [", "pipeline"},
         {SPEC.replace("sqrt(ratio_sq)", "sqrt(ratio_sq"), "ratio"}};
     for (String[] c : cases) {
+      assertFalse("the test's edit applies", c[0].equals(SPEC));
       try {
         AutoEncoderModel.load(zip, "synth_tanh.zip", null, c[0].getBytes(StandardCharsets.UTF_8)).close();
         fail("must not load: " + c[0]);
