@@ -1,10 +1,10 @@
 //! The inner functions behind the exports: plain Rust returning `BridgeResult`, one per native
 //! method of `io.ae4j.internal.Native`. Data crosses as primitive arrays, once per row or per
 //! batch (`get_region` / `set_region`); strings cross only for metadata, once per model
-//! ([`crate::describe`]).
+//! ([`crate::describe`]), and for the errors of a pipeline model's failed rows ([`crate::cells`]).
 
-use ae4j_core::{calibration, pipeline};
 use ae4j_core::scorer::{ScoreOptions, Scored, Scorer};
+use ae4j_core::{calibration, pipeline};
 use ae4j_core::{BatchOutputs, DeepFeatures, Model};
 use jni::objects::{JByteArray, JDoubleArray, JString};
 use jni::refs::Reference as _;

@@ -102,11 +102,18 @@ impl Chunk {
     }
 }
 
-fn check_bytes(env: &Env<'_>, a: &JByteArray<'_>, what: &str, at_least: usize) -> BridgeResult<usize> {
+fn check_bytes(
+    env: &Env<'_>,
+    a: &JByteArray<'_>,
+    what: &str,
+    at_least: usize,
+) -> BridgeResult<usize> {
     non_null(a, what)?;
     let len = a.len(env)?;
     if len < at_least {
-        return Err(illegal(format!("{what}: length {len}, needs at least {at_least}")));
+        return Err(illegal(format!(
+            "{what}: length {len}, needs at least {at_least}"
+        )));
     }
     Ok(len)
 }
@@ -115,7 +122,9 @@ fn check_ints(env: &Env<'_>, a: &JIntArray<'_>, what: &str, at_least: usize) -> 
     non_null(a, what)?;
     let len = a.len(env)?;
     if len < at_least {
-        return Err(illegal(format!("{what}: length {len}, needs at least {at_least}")));
+        return Err(illegal(format!(
+            "{what}: length {len}, needs at least {at_least}"
+        )));
     }
     Ok(())
 }
@@ -178,7 +187,8 @@ pub fn score_cells(
         BridgeError::IllegalState("ae4j: the model has no preprocessing pipeline".into())
     })?;
     let model = &loaded.model;
-    let n = usize::try_from(n_rows).map_err(|_| illegal(format!("row count {n_rows} is negative")))?;
+    let n =
+        usize::try_from(n_rows).map_err(|_| illegal(format!("row count {n_rows} is negative")))?;
     let names: Vec<&str> = pipeline.inputs().iter().map(|i| i.name.as_str()).collect();
     let width = names.len();
     let (nf, ns) = (model.n_features(), model.n_slots());
@@ -192,8 +202,18 @@ pub fn score_cells(
     check_ints(env, cells.text_ends, "cell text ends", n_cells)?;
     let text_len = check_bytes(env, cells.text, "cell text", 0)?;
     check_len(env, out.raw, "raw output", need(nf, "raw output")?)?;
-    check_len(env, out.reconstructed, "reconstructed output", need(ns, "reconstructed output")?)?;
-    check_len(env, out.squared_errors, "squared-errors output", need(ns, "squared-errors output")?)?;
+    check_len(
+        env,
+        out.reconstructed,
+        "reconstructed output",
+        need(ns, "reconstructed output")?,
+    )?;
+    check_len(
+        env,
+        out.squared_errors,
+        "squared-errors output",
+        need(ns, "squared-errors output")?,
+    )?;
     check_len(env, out.mse, "mse output", n)?;
     non_null(out.failures, "failures output")?;
     if out.failures.len(env)? < need(3, "failures output")? {
@@ -204,7 +224,12 @@ pub fn score_cells(
     let decides = !out.decisions.is_null();
     let stride = decision::stride(k);
     if decides {
-        check_len(env, out.decisions, "decision output", need(stride, "decision output")?)?;
+        check_len(
+            env,
+            out.decisions,
+            "decision output",
+            need(stride, "decision output")?,
+        )?;
     }
     let features: Option<DeepFeatures> = if out.deep.is_null() {
         None
@@ -213,7 +238,12 @@ pub fn score_cells(
     };
     let deep_width = features.as_ref().map_or(0, DeepFeatures::width);
     if features.is_some() {
-        check_len(env, out.deep, "deep features output", need(deep_width, "deep features output")?)?;
+        check_len(
+            env,
+            out.deep,
+            "deep features output",
+            need(deep_width, "deep features output")?,
+        )?;
     }
     let score_options = ScoreOptions {
         convert: options.convert,
@@ -334,7 +364,8 @@ impl Buffers {
         deep: bool,
     ) -> BridgeResult<()> {
         let at = |per_row: usize| jsize(start * per_row, "output offset");
-        out.raw.set_region(env, at(self.nf)?, &self.raw[..m * self.nf])?;
+        out.raw
+            .set_region(env, at(self.nf)?, &self.raw[..m * self.nf])?;
         out.reconstructed
             .set_region(env, at(self.ns)?, &self.rec[..m * self.ns])?;
         out.squared_errors
@@ -359,7 +390,11 @@ fn write_failure(
     row: usize,
     f: &RowFailure,
 ) -> BridgeResult<()> {
-    let texts = [Some(f.kind.as_str()), f.column.as_deref(), Some(f.message.as_str())];
+    let texts = [
+        Some(f.kind.as_str()),
+        f.column.as_deref(),
+        Some(f.message.as_str()),
+    ];
     for (i, text) in texts.into_iter().enumerate() {
         if let Some(t) = text {
             // One local reference at a time: deleted at the end of each iteration.

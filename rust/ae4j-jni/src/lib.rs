@@ -79,10 +79,8 @@ pub extern "system" fn Java_io_ae4j_internal_Native_load<'l>(
     calibration_json: JByteArray<'l>,
     pipeline_json: JByteArray<'l>,
 ) -> jlong {
-    env.with_env(|env| {
-        bridge::load_bytes(env, &bytes, &name, &calibration_json, &pipeline_json)
-    })
-    .resolve::<ThrowJava>()
+    env.with_env(|env| bridge::load_bytes(env, &bytes, &name, &calibration_json, &pipeline_json))
+        .resolve::<ThrowJava>()
 }
 
 /// `static native long loadPath(String path) throws IOException`
