@@ -132,9 +132,9 @@ def edge_rows(base):
     add("offset +05:30 moves back a day: Monday 02:10 +05:30 is Sunday 20:40 UTC",
         ts="2024-03-04T02:10:00+05:30")
     add("fractional seconds on a leap day", ts="2024-02-29T12:00:00.999+01:00")
-    add("bad timestamp text: month 13", err("ts", "derive", "hour", "bad timestamp text"),
+    add("bad timestamp text: month 13", err("ts", "input", "ts", "not a timestamp"),
         ts="2024-13-45T99:00:00")
-    add("bad timestamp text: a word", err("ts", "derive", "hour", "bad timestamp text"),
+    add("bad timestamp text: a word", err("ts", "input", "ts", "not a timestamp"),
         ts="yesterday")
     add("unknown merchant: mapped to 'other'", merchant="brand_new_shop")
     add("rare merchant: mapped to 'other'", merchant="shop_007")
@@ -264,12 +264,13 @@ def make_spec(ap, ct, common):
     return spec, hand
 
 
-FUNCTION_OF = {"log1p of -5": "log1p(", "bad timestamp text": "(ts)", "division by zero": "/"}
+FUNCTION_OF = {"log1p of -5": "log1p(", "division by zero": "/"}
 
 
 def number_errors(rows, spec):
     """Each expected error's step: the first derive that makes its column with the failing
-    operation (the bad timestamp fails where `ts` is first read: `hour(ts)`)."""
+    operation. A cell that cannot be read as its input's type (a bad timestamp, number or
+    boolean) fails before any step: step null."""
     for r in rows:
         e = r["expected_error"]
         if e is None or e["op"] == "input":

@@ -75,7 +75,7 @@ fn a_domain_error_is_a_row_error_naming_the_step() {
     assert_eq!(e.column.as_deref(), Some("seen"));
     assert_eq!(e.message, "input seen: cannot read 'noon' as a timestamp");
     let e = mse_named(&scorer, &[("visits_log", Cell::Number(1000.0))]).unwrap_err();
-    assert_eq!(e.column.as_deref(), Some("visits"));
+    assert_eq!(e.column.as_deref(), Some("visits_log"));
     assert_eq!(e.message, "step 7 (derive visits): exp of 1000 overflows");
 }
 

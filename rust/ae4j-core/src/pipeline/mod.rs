@@ -255,10 +255,10 @@ impl Pipeline {
         for step in &self.steps {
             step.op
                 .run(&mut work.slots, &mut work.scratch)
-                .map_err(|message| RowFailure {
+                .map_err(|e| RowFailure {
                     kind: PIPELINE_ROW.into(),
-                    message: format!("step {} ({}): {message}", step.number, step.label),
-                    column: Some(step.column.clone()),
+                    message: format!("step {} ({}): {}", step.number, step.label, e.message),
+                    column: Some(e.column.unwrap_or_else(|| step.column.clone())),
                 })?;
         }
         Ok(())

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::expr::{self, Columns, Node, V};
+use super::expr::{self, Columns, EvalError, Node, V};
 use super::spec::Step;
 use super::timestamp;
 use super::value::{Slot, Type};
@@ -218,6 +218,11 @@ fn fill_missing(column: &str, value: &serde_json::Value, env: &Env) -> Result<Op
         (Type::Number, serde_json::Value::Number(n)) => (n.as_f64().ok_or_else(bad)?, ""),
         (Type::String, serde_json::Value::String(s)) => (f64::NAN, s.as_str()),
         (Type::Boolean, serde_json::Value::Bool(b)) => (f64::from(u8::from(*b)), ""),
+        // 1/0, as a boolean input reads them (what scikit-learn's imputers write).
+        (Type::Boolean, serde_json::Value::Number(n)) => match n.as_f64() {
+            Some(v) if v == 0.0 || v == 1.0 => (v, ""),
+            _ => return Err(bad()),
+        },
         (Type::Timestamp, serde_json::Value::Number(n)) => (n.as_f64().ok_or_else(bad)?, ""),
         (Type::Timestamp, serde_json::Value::String(s)) => {
             (timestamp::parse_iso(s).ok_or_else(bad)?, "")
@@ -274,7 +279,7 @@ fn bucketize(
 
 impl Op {
     /// Runs the step on one row. `scratch` is a text buffer reused between rows.
-    pub fn run(&self, slots: &mut [Slot], scratch: &mut String) -> Result<(), String> {
+    pub fn run(&self, slots: &mut [Slot], scratch: &mut String) -> Result<(), EvalError> {
         match self {
             Op::Derive { expr, to } => derive(expr, *to, slots, scratch),
             Op::FillMissing { slot, number, text } => {
@@ -348,7 +353,12 @@ fn copy_text(slots: &mut [Slot], from: usize, to: usize, scratch: &mut String) {
     std::mem::swap(&mut t.text, scratch);
 }
 
-fn derive(expr: &Node, to: usize, slots: &mut [Slot], scratch: &mut String) -> Result<(), String> {
+fn derive(
+    expr: &Node,
+    to: usize,
+    slots: &mut [Slot],
+    scratch: &mut String,
+) -> Result<(), EvalError> {
     let (present, number, is_text) = match expr.eval(slots)? {
         V::Missing => (false, f64::NAN, false),
         V::Num(v) => (true, v, false),

@@ -14,7 +14,8 @@ pub enum Node {
     Text(String),
     Bool(bool),
     Null,
-    Column(usize, Type),
+    /// A column's slot, type and name (the name for errors about its value).
+    Column(usize, Type, String),
     Neg(Box<Node>),
     Not(Box<Node>),
     Arith(Arith, Box<Node>, Box<Node>),
@@ -85,8 +86,33 @@ pub enum V<'a> {
     Str(Cow<'a, str>),
 }
 
-/// Why a row's expression has no value: the message of a row error.
-pub type EvalError = String;
+/// Why a row's expression has no value: the message of a row error, and the column whose
+/// value is out of the function's domain when the operand is a column (`amount / balance`
+/// with `balance` 0 names `balance`; otherwise the step's column is named).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvalError {
+    pub message: String,
+    pub column: Option<String>,
+}
+
+impl From<String> for EvalError {
+    fn from(message: String) -> Self {
+        EvalError {
+            message,
+            column: None,
+        }
+    }
+}
+
+impl EvalError {
+    /// The error about the value of `operand` (named when it is a column).
+    fn about(mut self, operand: &Node) -> Self {
+        if let Node::Column(_, _, name) = operand {
+            self.column.get_or_insert_with(|| name.clone());
+        }
+        self
+    }
+}
 
 type R<'a> = Result<V<'a>, EvalError>;
 
@@ -98,7 +124,7 @@ impl Node {
             Node::Text(s) => Ok(V::Str(Cow::Borrowed(s))),
             Node::Bool(b) => Ok(V::Bool(*b)),
             Node::Null => Ok(V::Missing),
-            Node::Column(i, ty) => Ok(column(&slots[*i], *ty)),
+            Node::Column(i, ty, _) => Ok(column(&slots[*i], *ty)),
             Node::Neg(x) => Ok(num(x, slots)?.map_or(V::Missing, |v| V::Num(-v))),
             Node::Not(x) => Ok(boolean(x, slots)?.map_or(V::Missing, |b| V::Bool(!b))),
             Node::Arith(op, a, b) => arith(*op, a, b, slots),
@@ -120,7 +146,10 @@ impl Node {
                 Ok(V::Missing)
             }
             Node::IsMissing(x) => Ok(V::Bool(x.eval(slots)? == V::Missing)),
-            Node::Math(f, x) => num(x, slots)?.map_or(Ok(V::Missing), |v| math(*f, v)),
+            Node::Math(f, x) => match num(x, slots)? {
+                None => Ok(V::Missing),
+                Some(v) => math(*f, v).map_err(|e| e.about(x)),
+            },
             Node::Pow(a, b) => match (num(a, slots)?, num(b, slots)?) {
                 (Some(x), Some(y)) => finite(x.powf(y), &[x, y], || {
                     format!("pow({}, {})", show(x), show(y))
@@ -162,7 +191,7 @@ impl Node {
                 None => Ok(V::Missing),
                 Some(t) => timestamp::field(t, *f)
                     .map(V::Num)
-                    .ok_or_else(|| format!("timestamp {} is out of range", show(t))),
+                    .ok_or_else(|| format!("timestamp {} is out of range", show(t)).into()),
             },
         }
     }
@@ -204,10 +233,10 @@ fn text<'a>(node: &'a Node, slots: &'a [Slot]) -> Result<Option<Cow<'a, str>>, E
 /// `result` unless it is NaN, or infinite from finite operands: a domain error named by `what`.
 fn finite<'a>(result: f64, operands: &[f64], what: impl FnOnce() -> String) -> R<'a> {
     if result.is_nan() {
-        return Err(format!("{} is not a number", what()));
+        return Err(format!("{} is not a number", what()).into());
     }
     if result.is_infinite() && operands.iter().all(|v| v.is_finite()) {
-        return Err(format!("{} overflows", what()));
+        return Err(format!("{} overflows", what()).into());
     }
     Ok(V::Num(result))
 }
@@ -224,7 +253,7 @@ fn arith<'a>(op: Arith, a: &'a Node, b: &'a Node, slots: &'a [Slot]) -> R<'a> {
         Arith::Rem => "%",
     };
     if matches!(op, Arith::Div | Arith::Rem) && y == 0.0 {
-        return Err(format!("division by zero ({} {symbol} 0)", show(x)));
+        return Err(EvalError::from(format!("division by zero ({} {symbol} 0)", show(x))).about(b));
     }
     let r = match op {
         Arith::Add => x + y,
@@ -289,7 +318,7 @@ fn math<'a>(f: Math, x: f64) -> R<'a> {
         Math::Floor => ("floor", false, x.floor()),
     };
     if out_of_domain {
-        return Err(format!("{name} of {}", show(x)));
+        return Err(format!("{name} of {}", show(x)).into());
     }
     finite(r, &[x], || format!("{name} of {}", show(x)))
 }

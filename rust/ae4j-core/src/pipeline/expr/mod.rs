@@ -5,7 +5,7 @@ pub mod eval;
 pub mod grammar;
 pub mod types;
 
-pub use eval::{Node, V};
+pub use eval::{EvalError, Node, V};
 pub use types::Columns;
 
 use super::value::Type;

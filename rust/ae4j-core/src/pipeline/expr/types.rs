@@ -87,7 +87,7 @@ impl Checker<'_> {
             AstKind::Bool(b) => Ok((Node::Bool(*b), Some(Type::Boolean))),
             AstKind::Null => Ok((Node::Null, None)),
             AstKind::Column(name) => match self.columns.lookup(name) {
-                Some((slot, ty)) => Ok((Node::Column(slot, ty), Some(ty))),
+                Some((slot, ty)) => Ok((Node::Column(slot, ty, name.clone()), Some(ty))),
                 None => err(ast, format!("no column '{name}' at this step")),
             },
             AstKind::Neg(x) => {

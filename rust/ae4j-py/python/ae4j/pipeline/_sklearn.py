@@ -49,6 +49,8 @@ def from_sklearn(transformer: Any, input_names: Optional[Sequence[str]] = None,
     The result's steps can be appended to a hand-written spec with `Spec.extend`:
     `Spec(inputs=raw).derive(...).extend(from_sklearn(ct))`.
     """
+    if hasattr(transformer, "fit"):
+        _check_fitted(transformer, _class_name(transformer))
     names = _input_names(transformer, input_names)
     types = dict(inputs or {})
     unknown = set(types) - set(names)
@@ -123,7 +125,6 @@ def _column_transformer(ct: Any, cols: List[str], outs: Optional[Sequence[str]]
                                   "ColumnTransformer is not supported")
         branches.append((name, est, picked, [_prefixed(ct, name, c) for c in picked]))
     auto = [o for b in branches for o in b[3]]
-    _check_names_agree(ct, auto)
     if outs is not None:
         outs = list(outs)
         if len(outs) != len(auto):
@@ -139,6 +140,7 @@ def _column_transformer(ct: Any, cols: List[str], outs: Optional[Sequence[str]]
         passthrough = isinstance(est, str) and est == "passthrough"
         more = [] if passthrough else _convert(est, names_out, None)[0]
         steps += _copies(picked, names_out)[0] + more
+    _check_names_agree(ct, auto)        # after the branches: an unsupported one is named first
     return steps, [o for b in branches for o in b[3]]
 
 
@@ -157,7 +159,10 @@ def _check_no_clobbering(branches) -> None:
 def _check_names_agree(ct: Any, auto: List[str]) -> None:
     """Our naming must be sklearn's own wherever sklearn can name the outputs (it cannot when a
     branch lacks get_feature_names_out, e.g. a FunctionTransformer without feature_names_out:
-    then its pandas output has placeholder names, and output_names says what to call them)."""
+    then its pandas output has placeholder names, and output_names says what to call them).
+    Fitted on an array, sklearn calls the inputs x0, x1, ...: then input_names rule."""
+    if getattr(ct, "feature_names_in_", None) is None:
+        return
     try:
         theirs = [str(n) for n in ct.get_feature_names_out()]
     except (AttributeError, ValueError, TypeError, NotImplementedError):
@@ -293,6 +298,8 @@ def _check_fitted(est: Any, kind: str, attr: Optional[str] = None) -> None:
     from sklearn.utils.validation import check_is_fitted
     try:
         check_is_fitted(est, attributes=[attr] if attr else None)
+    except TypeError:                    # not an estimator: refused by name later
+        return
     except NotFittedError:
         raise ConversionError(f"{kind} is not fitted: fit it first") from None
 
