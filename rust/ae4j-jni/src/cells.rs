@@ -404,3 +404,45 @@ fn write_failure(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two rows of three cells, as Java's CellBatch packs them.
+    fn chunk() -> Chunk {
+        Chunk {
+            kinds: vec![TEXT, NUMBER, MISSING, TYPED_NUMBER, OTHER, TEXT],
+            numbers: vec![f64::NAN, 1.5, f64::NAN, 7.0, f64::NAN, f64::NAN],
+            ends: vec![13, 13, 13, 30, 47, 49],
+            text: "2024-03-05Zjava.lang.Integerjava.lang.Booleané"
+                .as_bytes()
+                .to_vec(),
+            text_start: 2, // the chunk starts after 2 bytes of an earlier chunk's text
+        }
+    }
+
+    #[test]
+    fn cells_are_read_by_kind_from_their_text_slices() {
+        let c = chunk();
+        assert_eq!(c.cell(0).unwrap(), Cell::Text("2024-03-05Z"));
+        assert_eq!(c.cell(1).unwrap(), Cell::Number(1.5));
+        assert_eq!(c.cell(2).unwrap(), Cell::Missing);
+        assert_eq!(
+            c.cell(3).unwrap(),
+            Cell::TypedNumber(7.0, "java.lang.Integer")
+        );
+        assert_eq!(c.cell(4).unwrap(), Cell::Other("java.lang.Boolean"));
+        assert_eq!(c.cell(5).unwrap(), Cell::Text("é"));
+    }
+
+    #[test]
+    fn a_bad_kind_or_text_is_an_argument_error() {
+        let mut c = chunk();
+        c.kinds[1] = 9;
+        assert!(matches!(c.cell(1), Err(BridgeError::IllegalArgument(m)) if m.contains("kind 9")));
+        let last = c.text.len() - 1;
+        c.text[last] = 0xff; // the second byte of é
+        assert!(matches!(c.cell(5), Err(BridgeError::IllegalArgument(m)) if m.contains("UTF-8")));
+    }
+}

@@ -807,10 +807,10 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
   public int scoreCells(CellBatch cells, boolean convertUnknownCategoricalLevelsToNa, boolean convertInvalidNumbersToNa,
       double[] rawOut, double[] reconstructedOut, double[] squaredErrorsOut, double[] mseOut, double threshold,
       int explain, double[] decisionsOut, int layer, double[] deepFeaturesOut, String[] failuresOut) {
+    handle.ensureOpen();
     if (cells == null || failuresOut == null) {
       throw new IllegalArgumentException("cells and failuresOut must not be null");
     }
-    handle.ensureOpen();
     if (pipelineInputs == null) {
       throw new IllegalStateException("ae4j: the model " + source + " has no preprocessing pipeline");
     }
