@@ -130,3 +130,96 @@ def run(spark, AutoEncoderMOJOModel, check, set_route, root, fixtures, work):
     got = scores(AutoEncoderMOJOModel.load(persist).setWithMSECol(True).setWithOriginalCol(True), raw)
     check(all(got[rid][0] == w[0] for rid, w in want.items()), "pipeline: persistence keeps the sidecar pipeline")
     print(f"pipeline: {len(RAW) + len(BAD)} raw rows checked on both routes", flush=True)
+    fixture_rows(spark, AutoEncoderMOJOModel, check, fixtures, work)
+
+
+def close(a, b):
+    return abs(a - b) <= 1e-12 or abs(a - b) <= 1e-9 * max(abs(a), abs(b))
+
+
+def parse_ts(text):
+    """A TimestampType value for ISO text, or None when Python cannot read it (the row is skipped)."""
+    try:
+        t = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
+
+
+def fixture_rows(spark, AutoEncoderMOJOModel, check, fixtures, work):
+    """The pipeline fixture's raw rows (CSV text, and typed columns: timestamp, double, boolean)
+    must score as genmodel scored the transformed rows; the refused rows get a PipelineException."""
+    import json
+    with open(os.path.join(fixtures, "pipeline", "cases.json"), encoding="utf-8") as f:
+        case = json.load(f)
+    model_path = os.path.join(work, "pipeline_tanh.zip")
+    shutil.copy(os.path.join(fixtures, case["mojo"]), model_path)
+    shutil.copy(os.path.join(fixtures, case["spec"]), model_path + ".ae4j-pipeline.json")
+    cols = ["ts", "amount", "balance", "merchant", "online"]
+    text_schema = T.StructType([T.StructField("id", T.IntegerType())] + [T.StructField(c, T.StringType()) for c in cols])
+    text_rows = [tuple([r["id"]] + [r["raw"][c] or None for c in cols]) for r in case["rows"]]
+    typed_schema = T.StructType([T.StructField("id", T.IntegerType()), T.StructField("ts", T.TimestampType()),
+                                 T.StructField("amount", T.DoubleType()), T.StructField("balance", T.DoubleType()),
+                                 T.StructField("merchant", T.StringType()), T.StructField("online", T.BooleanType())])
+    typed_rows = []
+    for r in case["rows"]:
+        t = r["raw_typed"]
+        ts = None if "ts" not in t else parse_ts(t["ts"])
+        kinds_ok = (("ts" not in t or ts is not None) and all(not isinstance(t.get(c), str) for c in ("amount", "balance"))
+                    and not isinstance(t.get("online"), str))
+        if kinds_ok:
+            typed_rows.append((r["id"], ts, t.get("amount"), t.get("balance"), t.get("merchant"), t.get("online")))
+    by_id = {r["id"]: r for r in case["rows"]}
+    for label, df in (("text", spark.createDataFrame(text_rows, text_schema)),
+                      ("typed", spark.createDataFrame(typed_rows, typed_schema))):
+        m = AutoEncoderMOJOModel.createFromMojo(model_path).setWithMSECol(True)
+        got = scores(m.setWithOriginalCol(True), df)
+        bad = []
+        for rid, (mse, rec, _, err) in got.items():
+            row = by_id[rid]
+            want_err = row["expected_error"]
+            if want_err is not None:
+                if err is None or "PipelineException" not in err or want_err["column"] not in err:
+                    bad.append((rid, err, want_err))
+                continue
+            g = row["genmodel"]["default"]
+            if err is not None or not close(float(g["mse"]), mse) or not all(close(float(a), b) for a, b in zip(g["reconstructed"], rec)):
+                bad.append((rid, err, mse, g["mse"]))
+        check(not bad and len(got) == len(df.collect()),
+              f"pipeline fixture ({label} columns): {len(bad)} of {len(got)} rows differ from genmodel: {bad[:3]}")
+        print(f"pipeline fixture: {len(got)} {label} rows against genmodel", flush=True)
+
+
+if __name__ == "__main__":
+    # Alone (the pipeline section only), with the jars of tests/spark/run.sh:
+    #   spark-submit --master 'local[2]' --jars <ae4j jar>,<ae4j-spark jar> tests/spark/pipeline_checks.py
+    import sys
+    from pyspark.sql import SparkSession
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    root = os.path.dirname(os.path.dirname(here))
+    sys.path.insert(0, os.path.join(root, "spark", "python"))
+    session = SparkSession.builder.appName("ae4j pipeline checks").getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    from ae4j_spark import AutoEncoderMOJOModel as Model
+
+    results = {"passed": 0, "failed": 0}
+
+    def check_one(ok, what):
+        results["passed" if ok else "failed"] += 1
+        if not ok:
+            print("FAIL:", what, flush=True)
+        return ok
+
+    def route(r):
+        system = session.sparkContext._jvm.java.lang.System
+        if r is None:
+            system.clearProperty("ae4j.spark.route")
+        else:
+            system.setProperty("ae4j.spark.route", r)
+
+    run(session, Model, check_one, route, root, os.path.join(root, "tests", "fixtures"),
+        os.path.join(root, "build", "spark", "pipeline"))
+    print(f"{results['passed']} passed, {results['failed']} failed")
+    session.stop()
+    sys.exit(1 if results["failed"] else 0)
