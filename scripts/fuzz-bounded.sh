@@ -2,7 +2,7 @@
 # A short, bounded libFuzzer run of every fuzz target in fuzz/ (see fuzz/README.md). Seeds:
 # the committed generated corpora (fuzz/corpus/java_double, convert_row) and, made here from
 # tests/fixtures (never committed twice), the small fixture MOJOs, their model.ini files and
-# their POJO sources. Needs a nightly toolchain and cargo-fuzz: installs both when missing.
+# their POJO sources; the pipeline specs of docs/pipeline.md and tests/fixtures. Needs a nightly toolchain and cargo-fuzz: installs both when missing.
 #   AE4J_FUZZ_SECONDS  seconds per target (default 60)
 #   AE4J_FUZZ=0        skip (refused under CI=true)
 # Under CI=true a missing prerequisite fails the run; elsewhere it is a loud SKIPPED line.
@@ -36,15 +36,23 @@ seeds="$(mktemp -d)"
 work="$(mktemp -d)"
 trap 'rm -rf "$seeds" "$work"' EXIT
 small=(breast_cancer_tanhdropout iris_rectdropout_nostd synth_rectifier_skip synth_tanh synth_tanh_nostd wine_exprectifier)
-mkdir -p "$seeds/mojo_zip" "$seeds/mojo_ini" "$seeds/pojo_source"
+mkdir -p "$seeds/mojo_zip" "$seeds/mojo_ini" "$seeds/pojo_source" "$seeds/pipeline_spec"
 for m in "${small[@]}"; do
   cp "tests/fixtures/models/$m.zip" "$seeds/mojo_zip/"
   unzip -p "tests/fixtures/models/$m.zip" model.ini > "$seeds/mojo_ini/$m.ini"
   cp "tests/fixtures/models/$m.java" "$seeds/pojo_source/"
 done
+# Pipeline specs: every ```json block of docs/pipeline.md that is a spec, and the fixtures'.
+awk -v dir="$seeds/pipeline_spec" '
+  /^```json$/ { n++; file = dir "/doc" n ".json"; inside = 1; next }
+  /^```/ { inside = 0; next }
+  inside { print > file }
+' docs/pipeline.md
+cp tests/fixtures/pipeline/pipeline.json "$seeds/pipeline_spec/fixture.json"
+cp tests/fixtures/pipeline-examples/*.json "$seeds/pipeline_spec/"
 seed_dir() { # target
   case "$1" in
-    mojo_zip|mojo_ini|pojo_source) echo "$seeds/$1" ;;
+    mojo_zip|mojo_ini|pojo_source|pipeline_spec) echo "$seeds/$1" ;;
     *) echo "fuzz/corpus/$1" ;;
   esac
 }
@@ -53,7 +61,7 @@ seed_dir() { # target
 target_dir="${AE4J_FUZZ_TARGET_DIR:-$HOME/.cache/ae4j/fuzz-target}"
 mkdir -p "$target_dir"
 
-targets=(java_double convert_row mojo_ini mojo_zip pojo_source)
+targets=(java_double convert_row mojo_ini mojo_zip pojo_source pipeline_spec)
 echo "ae4j fuzz: building ${#targets[@]} targets (nightly, AddressSanitizer, optimized)"
 timeout 1800 cargo +nightly fuzz build -O --target-dir "$target_dir"
 
