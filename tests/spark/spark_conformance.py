@@ -18,7 +18,9 @@ For every fixture model (tests/fixtures/models/*.zip, and its POJO .java source)
      give the same rows and schema, and the internal one is the one used;
   6. ML persistence (write().overwrite().save / load) keeps the model, calibration, uid and params;
   7. deep features (issue #21): deepFeaturesLayer adds <uid>__deepFeatures, equal to the H2O server's
-     deepfeatures() (tests/fixtures/deepfeatures) for every model and hidden layer, on both routes.
+     deepfeatures() (tests/fixtures/deepfeatures) for every model and hidden layer, on both routes;
+  8. preprocessing pipelines (issue #22, tests/spark/pipeline_checks.py): raw typed columns of a
+     pipeline model score as the plain model scores the transformed rows, on both routes.
 
 Prints one line per failed check and "N passed, M failed"; exits 1 on any failure.
 Run by tests/spark/run.sh (which builds the jars and the venvs).
@@ -628,6 +630,11 @@ dl = AutoEncoderMOJOModel.load(deep_persist)
 check(dl.getDeepFeaturesLayer() == 1 and dl.getDeepFeaturesCol() == "embedding",
       "persistence: deepFeaturesLayer and deepFeaturesCol")
 print(f"deep features: {deep_values} values checked against H2O's deepfeatures()", flush=True)
+
+# 8. Preprocessing pipelines (issue #22)
+sys.path.insert(0, HERE)
+import pipeline_checks  # noqa: E402
+pipeline_checks.run(spark, AutoEncoderMOJOModel, check, set_route, ROOT, args.fixtures, os.path.join(args.work, "pipeline"))
 
 print(f"{passed} passed, {failed} failed")
 spark.stop()

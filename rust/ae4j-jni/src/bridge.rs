@@ -1,10 +1,10 @@
 //! The inner functions behind the exports: plain Rust returning `BridgeResult`, one per native
 //! method of `io.ae4j.internal.Native`. Data crosses as primitive arrays, once per row or per
 //! batch (`get_region` / `set_region`); strings cross only for metadata, once per model
-//! ([`crate::describe`]).
+//! ([`crate::describe`]), and for the errors of a pipeline model's failed rows ([`crate::cells`]).
 
-use ae4j_core::calibration;
 use ae4j_core::scorer::{ScoreOptions, Scored, Scorer};
+use ae4j_core::{calibration, pipeline};
 use ae4j_core::{BatchOutputs, DeepFeatures, Model};
 use jni::objects::{JByteArray, JDoubleArray, JString};
 use jni::refs::Reference as _;
@@ -52,12 +52,16 @@ fn byte_vec(env: &mut Env<'_>, bytes: &JByteArray<'_>) -> BridgeResult<Vec<u8>> 
 /// Reads a MOJO zip or a POJO source from Java bytes, with its calibration: the sidecar text
 /// `calibration_json` when given (a POJO source's, or any file's, `<file>.ae4j-calibration.json`;
 /// it wins, as in `calibration::read`), else the MOJO's `ae4j/calibration.json` entry. A
-/// calibration made for another model is a load error.
+/// calibration made for another model is a load error. The preprocessing pipeline likewise:
+/// the sidecar text `pipeline_json` (`<file>.ae4j-pipeline.json`) when given, else the MOJO's
+/// `ae4j/pipeline.json` entry; a spec that does not parse or does not produce every model
+/// column is a load error.
 pub fn load_bytes(
     env: &mut Env<'_>,
     bytes: &JByteArray<'_>,
     name: &JString<'_>,
     calibration_json: &JByteArray<'_>,
+    pipeline_json: &JByteArray<'_>,
 ) -> BridgeResult<jlong> {
     non_null(bytes, "model bytes")?;
     let name = if name.is_null() {
@@ -74,17 +78,40 @@ pub fn load_bytes(
         let origin = format!("{name}{}", calibration::SIDECAR_SUFFIX);
         Some(calibration::from_json(&text, &origin, &model)?)
     };
-    Ok(handle::into_handle_with(model, calibration))
+    let pipeline = if pipeline_json.is_null() {
+        pipeline::read_bytes(&data, &name, &model).map_err(load_error)?
+    } else {
+        let text = byte_vec(env, pipeline_json)?;
+        let origin = format!("{name}{}", pipeline::SIDECAR_SUFFIX);
+        let p = pipeline::Pipeline::from_json(&text, &origin).map_err(load_error)?;
+        p.check_model(&model, &origin).map_err(load_error)?;
+        Some(p)
+    };
+    Ok(handle::into_handle_loaded(Loaded {
+        model,
+        calibration,
+        pipeline,
+    }))
+}
+
+/// A spec or pipeline error at load time: an `IOException` with the core's message.
+fn load_error(e: impl std::fmt::Display) -> BridgeError {
+    BridgeError::Load(e.to_string())
 }
 
 /// Reads a MOJO zip, an unzipped MOJO directory or a POJO source from a path, with the
-/// calibration stored with it (`calibration::read`).
+/// calibration and the pipeline stored with it (`calibration::read`, `pipeline::read`).
 pub fn load_path(env: &mut Env<'_>, path: &JString<'_>) -> BridgeResult<jlong> {
     let path = jstring_arg(env, path, "model path")?;
     let path = std::path::Path::new(&path);
     let model = ae4j_core::load_model(path)?;
     let calibration = calibration::read(path, &model)?;
-    Ok(handle::into_handle_with(model, calibration))
+    let pipeline = pipeline::read(path, &model).map_err(load_error)?;
+    Ok(handle::into_handle_loaded(Loaded {
+        model,
+        calibration,
+        pipeline,
+    }))
 }
 
 pub(crate) fn check_len(

@@ -108,7 +108,11 @@ mod tests {
             .join(path);
         let model = ae4j_core::load_model(&path).unwrap();
         let calibration = calibration::read(&path, &model).unwrap();
-        Loaded { model, calibration }
+        Loaded {
+            model,
+            calibration,
+            pipeline: None,
+        }
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::error::BridgeResult;
 use crate::handle::Loaded;
 
 /// Hidden layer `layer` of `model`, or an IllegalArgumentException naming the valid range.
-fn layer(model: &Model, layer: jint) -> BridgeResult<DeepFeatures> {
+pub(crate) fn layer(model: &Model, layer: jint) -> BridgeResult<DeepFeatures> {
     model
         .deep_features(&[i64::from(layer)])
         .map_err(|e| illegal(e.to_string()))

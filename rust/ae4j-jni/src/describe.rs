@@ -1,11 +1,13 @@
 //! `Native.describe`: everything Java keeps about a model, in one call per model.
 //!
 //! Java passes an empty `io.ae4j.internal.ModelDescription`; this fills it through its
-//! `model(...)` method and, for a model whose file carried a calibration, `calibration(...)`.
+//! `model(...)` method and, for a model whose file carried a calibration, `calibration(...)`,
+//! and for one with a preprocessing pipeline, `pipeline(...)` (its raw inputs).
 //! Calling methods on the object Java handed over (rather than constructing one) needs no class
 //! lookup, so it works under any class loader. Strings cross JNI here only.
 
 use ae4j_core::calibration::Calibration;
+use ae4j_core::pipeline::{InputType, Pipeline};
 use ae4j_core::Model;
 use jni::objects::{IntoAuto as _, JIntArray, JObject, JObjectArray, JString, JValue};
 use jni::refs::Reference as _;
@@ -27,7 +29,34 @@ pub fn describe(env: &mut Env<'_>, loaded: &Loaded, out: &JObject<'_>) -> Bridge
     if let Some(c) = &loaded.calibration {
         describe_calibration(env, c, out)?;
     }
+    if let Some(p) = &loaded.pipeline {
+        describe_pipeline(env, p, out)?;
+    }
     Ok(())
+}
+
+/// `void pipeline(String[] inputNames, String[] inputTypes)`: the raw inputs of the model's
+/// preprocessing pipeline, in the spec's order, with the spec's type names.
+fn describe_pipeline(env: &mut Env<'_>, p: &Pipeline, out: &JObject<'_>) -> BridgeResult<()> {
+    let names = string_array(env, p.inputs().iter().map(|i| i.name.as_str()))?;
+    let types = string_array(env, p.inputs().iter().map(|i| input_type_name(i.kind)))?;
+    env.call_method(
+        out,
+        jni_str!("pipeline"),
+        jni_sig!("([Ljava/lang/String;[Ljava/lang/String;)V"),
+        &[JValue::from(&names), JValue::from(&types)],
+    )?;
+    Ok(())
+}
+
+/// The spec's name of an input type.
+fn input_type_name(kind: InputType) -> &'static str {
+    match kind {
+        InputType::Number => "number",
+        InputType::String => "string",
+        InputType::Timestamp => "timestamp",
+        InputType::Boolean => "boolean",
+    }
 }
 
 /// `void model(String format, String h2oVersion, String mojoVersion, String modelId,

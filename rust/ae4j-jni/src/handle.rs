@@ -1,5 +1,5 @@
-//! Model handles: an `Arc<Loaded>` (the model and the calibration stored with it) leaked to
-//! Java as a `jlong`.
+//! Model handles: an `Arc<Loaded>` (the model and the calibration and preprocessing pipeline
+//! stored with it) leaked to Java as a `jlong`.
 //!
 //! Java (`io.ae4j.internal.NativeHandle`) counts the calls in flight and frees a handle only
 //! after `close()` (or the garbage-collection fallback) *and* the last in-flight call, so a
@@ -8,17 +8,20 @@
 use std::sync::Arc;
 
 use ae4j_core::calibration::Calibration;
+use ae4j_core::pipeline::Pipeline;
 use ae4j_core::Model;
 use jni::sys::jlong;
 
 use crate::error::{BridgeError, BridgeResult};
 
-/// What a handle owns: the model, and its calibration when the model file carried one (already
-/// checked to belong to this model).
+/// What a handle owns: the model, and its calibration and preprocessing pipeline when the model
+/// file carried them (already checked to belong to this model).
 #[derive(Debug)]
 pub struct Loaded {
     pub model: Model,
     pub calibration: Option<Calibration>,
+    /// Issue #22: raw input cells are transformed by it before genmodel's conversion.
+    pub pipeline: Option<Pipeline>,
 }
 
 /// Moves a model without a calibration behind a handle owned by Java.
@@ -28,7 +31,16 @@ pub fn into_handle(model: Model) -> jlong {
 
 /// Moves a model and its calibration behind a handle owned by Java.
 pub fn into_handle_with(model: Model, calibration: Option<Calibration>) -> jlong {
-    Arc::into_raw(Arc::new(Loaded { model, calibration })) as jlong
+    into_handle_loaded(Loaded {
+        model,
+        calibration,
+        pipeline: None,
+    })
+}
+
+/// Moves a model with what was stored with it behind a handle owned by Java.
+pub fn into_handle_loaded(loaded: Loaded) -> jlong {
+    Arc::into_raw(Arc::new(loaded)) as jlong
 }
 
 /// Borrows what a live handle owns. 0 is rejected.

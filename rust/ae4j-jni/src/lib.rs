@@ -13,10 +13,14 @@
 //! * Anomaly decisions (issue #12) are the core's `calibration::decide` / `explain`, computed in
 //!   the scoring call of a row or once per batch ([`decision`]).
 //! * Rows cross as flat `double[]` arrays, one region copy per row or per batch chunk.
+//! * A model with a preprocessing pipeline (issue #22) takes rows of raw cells, packed by Java
+//!   into flat arrays that cross once per batch chunk; the core runs the pipeline and genmodel's
+//!   conversion ([`cells`]).
 //! * Deep features (issue #21) come with a row's or a batch's scores in the same call, or
 //!   alone for raw rows ([`deep`]).
 
 pub mod bridge;
+pub mod cells;
 pub mod decision;
 pub mod deep;
 pub mod describe;
@@ -29,7 +33,7 @@ use ae4j_core::Model;
 use jni::objects::{
     JByteArray, JClass, JDoubleArray, JFloatArray, JIntArray, JObject, JObjectArray, JString,
 };
-use jni::sys::{jdouble, jint, jlong};
+use jni::sys::{jboolean, jdouble, jint, jlong};
 use jni::{Env, EnvUnowned};
 
 use crate::error::{BridgeResult, ThrowJava};
@@ -65,7 +69,7 @@ fn with_loaded<'l, T: Default>(
     .resolve::<ThrowJava>()
 }
 
-/// `static native long load(byte[] mojoZip, String name, byte[] calibrationJson) throws IOException`
+/// `static native long load(byte[] mojoZip, String name, byte[] calibrationJson, byte[] pipelineJson) throws IOException`
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_io_ae4j_internal_Native_load<'l>(
     mut env: EnvUnowned<'l>,
@@ -73,8 +77,9 @@ pub extern "system" fn Java_io_ae4j_internal_Native_load<'l>(
     bytes: JByteArray<'l>,
     name: JString<'l>,
     calibration_json: JByteArray<'l>,
+    pipeline_json: JByteArray<'l>,
 ) -> jlong {
-    env.with_env(|env| bridge::load_bytes(env, &bytes, &name, &calibration_json))
+    env.with_env(|env| bridge::load_bytes(env, &bytes, &name, &calibration_json, &pipeline_json))
         .resolve::<ThrowJava>()
 }
 
@@ -346,5 +351,60 @@ pub extern "system" fn Java_io_ae4j_internal_Native_deepFeatures<'l>(
 ) {
     with_model(&mut env, handle, |env, m| {
         deep::deep_features(env, m, &rows, n_rows, layer, &out)
+    })
+}
+
+/// `static native void scoreCells(long handle, int nRows, byte[] kinds, double[] numbers, byte[] text, int[] textEnds, boolean unknownToNa, boolean invalidToNa, double[] rawOut, double[] reconstructed, double[] squaredErrors, double[] mse, double threshold, int explain, double[] decisions, int layer, double[] deepFeatures, String[] failures)`:
+/// rows of raw cells of a pipeline model (see [`cells`]); `decisions` and `deepFeatures` may be null
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub extern "system" fn Java_io_ae4j_internal_Native_scoreCells<'l>(
+    mut env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    handle: jlong,
+    n_rows: jint,
+    kinds: JByteArray<'l>,
+    numbers: JDoubleArray<'l>,
+    text: JByteArray<'l>,
+    text_ends: JIntArray<'l>,
+    unknown_to_na: jboolean,
+    invalid_to_na: jboolean,
+    raw: JDoubleArray<'l>,
+    reconstructed: JDoubleArray<'l>,
+    squared_errors: JDoubleArray<'l>,
+    mse: JDoubleArray<'l>,
+    threshold: jdouble,
+    explain: jint,
+    decisions: JDoubleArray<'l>,
+    layer: jint,
+    deep_features: JDoubleArray<'l>,
+    failures: JObjectArray<'l, JString<'l>>,
+) {
+    with_loaded(&mut env, handle, |env, l| {
+        let cells = cells::CellArrays {
+            kinds: &kinds,
+            numbers: &numbers,
+            text: &text,
+            text_ends: &text_ends,
+        };
+        let out = cells::CellOutputs {
+            raw: &raw,
+            reconstructed: &reconstructed,
+            squared_errors: &squared_errors,
+            mse: &mse,
+            decisions: &decisions,
+            deep: &deep_features,
+            failures: &failures,
+        };
+        let options = cells::CellOptions {
+            convert: ae4j_core::convert::ConvertOptions {
+                unknown_categorical_to_na: unknown_to_na,
+                invalid_number_to_na: invalid_to_na,
+            },
+            threshold,
+            explain,
+            layer,
+        };
+        cells::score_cells(env, l, n_rows, cells, out, options)
     })
 }

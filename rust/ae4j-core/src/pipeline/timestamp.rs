@@ -40,16 +40,23 @@ const OFFSET: [&str; 4] = [
 /// Epoch seconds of an ISO-8601 date or date-time (`Z`/`z` or an offset; without one, UTC).
 pub fn parse_iso(text: &str) -> Option<f64> {
     let t = text.trim();
-    if let Ok(d) = DateTime::parse_from_rfc3339(t) {
-        return Some(seconds(d.timestamp(), d.timestamp_subsec_nanos()));
-    }
-    if let Some(naive) = t.strip_suffix(['Z', 'z']) {
-        return parse_naive(naive);
-    }
-    for f in OFFSET {
-        if let Ok(d) = DateTime::parse_from_str(t, f) {
+    // Only the forms the text can be are tried (each failed attempt costs a parse): an offset
+    // is a sign after the date, `Z` a last letter.
+    let has_offset = t.get(10..).is_some_and(|time| time.contains(['+', '-']));
+    let zulu = t.ends_with(['Z', 'z']);
+    if has_offset || zulu {
+        if let Ok(d) = DateTime::parse_from_rfc3339(t) {
             return Some(seconds(d.timestamp(), d.timestamp_subsec_nanos()));
         }
+    }
+    if zulu {
+        return parse_naive(&t[..t.len() - 1]);
+    }
+    if has_offset {
+        return OFFSET.iter().find_map(|f| {
+            let d = DateTime::parse_from_str(t, f).ok()?;
+            Some(seconds(d.timestamp(), d.timestamp_subsec_nanos()))
+        });
     }
     parse_naive(t)
 }

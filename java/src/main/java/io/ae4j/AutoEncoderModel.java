@@ -62,6 +62,12 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
   private final transient byte[] calibrationJson;
   /** The calibration stored with the model, or null. */
   private final transient Calibration calibration;
+  /** The sidecar pipeline's text the model was loaded with, kept for serialization; or null. */
+  private final transient byte[] pipelineJson;
+  /** The preprocessing pipeline's raw inputs in the spec's order, or null without a pipeline. */
+  private final transient PipelineInput[] pipelineInputs;
+  /** Their names (interned, like the model's), or null. */
+  private final transient String[] pipelineInputNames;
   private final transient String[] names;
   private final transient String[][] domains;
   private final transient String[] slotNames;
@@ -88,6 +94,7 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
     this.mojoBytes = opened.mojoZip;
     this.pojo = opened.pojo;
     this.calibrationJson = opened.calibrationJson;
+    this.pipelineJson = opened.pipelineJson;
     ModelDescription d;
     long p = handle.acquire();
     try {
@@ -112,6 +119,8 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
     this.modelId = d.modelId;
     this.activation = d.activation;
     this.calibration = d.calibration == null ? null : new Calibration(d.calibration);
+    this.pipelineInputNames = d.pipelineInputNames;
+    this.pipelineInputs = pipelineInputs(d);
     this.outputNames = new String[nSlots];
     for (int i = 0; i < nSlots; i++) {
       outputNames[i] = "reconstr_" + slotNames[i];
@@ -119,6 +128,18 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
     internNames();
     this.converter = new RowDataConverter(names, domains);
     this.reconstructionLayout = new ReconstructedRowData.Layout(names, domains, catOffsets);
+  }
+
+  private static PipelineInput[] pipelineInputs(ModelDescription d) {
+    if (d.pipelineInputNames == null) {
+      return null;
+    }
+    PipelineInput[] inputs = new PipelineInput[d.pipelineInputNames.length];
+    for (int i = 0; i < inputs.length; i++) {
+      d.pipelineInputNames[i] = d.pipelineInputNames[i].intern();
+      inputs[i] = new PipelineInput(d.pipelineInputNames[i], PipelineInput.Type.of(d.pipelineInputTypes[i]));
+    }
+    return inputs;
   }
 
   /**
@@ -170,25 +191,30 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
     final byte[] mojoZip;
     final PojoReflection.Spec pojo;
     final byte[] calibrationJson;
+    final byte[] pipelineJson;
 
     Opened(long ptr, byte[] mojoZip) {
-      this(ptr, mojoZip, null, null);
+      this(ptr, mojoZip, null, null, null);
     }
 
     Opened(long ptr, byte[] mojoZip, PojoReflection.Spec pojo) {
-      this(ptr, mojoZip, pojo, null);
+      this(ptr, mojoZip, pojo, null, null);
     }
 
-    Opened(long ptr, byte[] mojoZip, PojoReflection.Spec pojo, byte[] calibrationJson) {
+    Opened(long ptr, byte[] mojoZip, PojoReflection.Spec pojo, byte[] calibrationJson, byte[] pipelineJson) {
       this.ptr = ptr;
       this.mojoZip = mojoZip;
       this.pojo = pojo;
       this.calibrationJson = calibrationJson;
+      this.pipelineJson = pipelineJson;
     }
   }
 
   /** Appended to a model file's path for its sidecar calibration (as the core's {@code SIDECAR_SUFFIX}). */
   static final String SIDECAR_SUFFIX = ".ae4j-calibration.json";
+
+  /** Appended to a model file's path for its sidecar pipeline (as the core's {@code pipeline::SIDECAR_SUFFIX}). */
+  static final String PIPELINE_SIDECAR_SUFFIX = ".ae4j-pipeline.json";
 
   /**
    * Reads a MOJO zip file or directory, or a POJO source file, into a new native handle, with
@@ -206,17 +232,23 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
     byte[] bytes = Files.readAllBytes(path);
     Path sidecar = Paths.get(path.toString() + SIDECAR_SUFFIX);
     byte[] calibrationJson = Files.exists(sidecar) ? Files.readAllBytes(sidecar) : null;
-    return open(bytes, path.toString(), calibrationJson);
+    Path pipelineSidecar = Paths.get(path.toString() + PIPELINE_SIDECAR_SUFFIX);
+    byte[] pipelineJson = Files.exists(pipelineSidecar) ? Files.readAllBytes(pipelineSidecar) : null;
+    return open(bytes, path.toString(), calibrationJson, pipelineJson);
   }
 
   static Opened open(byte[] mojoZip, String name) throws IOException {
-    return open(mojoZip, name, null);
+    return open(mojoZip, name, null, null);
   }
 
-  /** {@code calibrationJson}: a sidecar's text, or null to use a MOJO's zip entry if any. */
-  static Opened open(byte[] mojoZip, String name, byte[] calibrationJson) throws IOException {
+  /**
+   * {@code calibrationJson} / {@code pipelineJson}: a sidecar's text, or null to use a MOJO's zip
+   * entry if any.
+   */
+  static Opened open(byte[] mojoZip, String name, byte[] calibrationJson, byte[] pipelineJson) throws IOException {
     NativeLoader.load();
-    return new Opened(Native.load(mojoZip, name, calibrationJson), mojoZip, null, calibrationJson);
+    return new Opened(Native.load(mojoZip, name, calibrationJson, pipelineJson), mojoZip, null, calibrationJson,
+        pipelineJson);
   }
 
   /** Loads a MOJO from the bytes of its zip, or a POJO from the bytes of its {@code .java} source (told apart by content). */
@@ -246,8 +278,26 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
       throw new IllegalArgumentException("model bytes must not be null");
     }
     String n = name == null ? "<bytes>" : name;
+    return load(modelBytes, name, calibrationJson, null);
+  }
+
+  /**
+   * {@link #load(byte[], String, byte[])} with a preprocessing pipeline's JSON text (a sidecar's,
+   * {@code <model>.ae4j-pipeline.json}), which wins over a MOJO's {@code ae4j/pipeline.json}
+   * entry; null: the zip entry, if any.
+   *
+   * @throws IOException the model, the calibration or the pipeline cannot be read, or the
+   *     pipeline does not produce every model column (the message names it)
+   */
+  public static AutoEncoderModel load(byte[] modelBytes, String name, byte[] calibrationJson, byte[] pipelineJson)
+      throws IOException {
+    if (modelBytes == null) {
+      throw new IllegalArgumentException("model bytes must not be null");
+    }
+    String n = name == null ? "<bytes>" : name;
     return new AutoEncoderModel(open(modelBytes.clone(), n,
-        calibrationJson == null ? null : calibrationJson.clone()), n);
+        calibrationJson == null ? null : calibrationJson.clone(),
+        pipelineJson == null ? null : pipelineJson.clone()), n);
   }
 
   /** Loads a MOJO zip or a POJO's {@code .java} source from a stream (read to its end; not closed). */
@@ -327,7 +377,7 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
       throw new NotSerializableException("ae4j: the model " + source + " was loaded from an unzipped"
           + " MOJO directory and cannot be serialized; load it from the .zip");
     }
-    return new Serialized(mojoBytes, source, this instanceof MojoModel, calibrationJson);
+    return new Serialized(mojoBytes, source, this instanceof MojoModel, calibrationJson, pipelineJson);
   }
 
   /**
@@ -340,17 +390,20 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
     private final String source;
     private final boolean mojoModel;
     private final byte[] calibrationJson;
+    /** The sidecar pipeline (a stream written before pipelines existed reads it as null). */
+    private final byte[] pipelineJson;
 
-    Serialized(byte[] mojoZip, String source, boolean mojoModel, byte[] calibrationJson) {
+    Serialized(byte[] mojoZip, String source, boolean mojoModel, byte[] calibrationJson, byte[] pipelineJson) {
       this.mojoZip = mojoZip;
       this.source = source;
       this.mojoModel = mojoModel;
       this.calibrationJson = calibrationJson;
+      this.pipelineJson = pipelineJson;
     }
 
     private Object readResolve() throws ObjectStreamException {
       try {
-        Opened opened = open(mojoZip, source, calibrationJson);
+        Opened opened = open(mojoZip, source, calibrationJson, pipelineJson);
         return mojoModel ? new MojoModel(opened, source) : new AutoEncoderModel(opened, source);
       } catch (IOException e) {
         InvalidObjectException ex = new InvalidObjectException("ae4j: cannot load the deserialized model "
@@ -514,6 +567,34 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
   public Calibration getCalibration() {
     handle.ensureOpen();
     return calibration;
+  }
+
+  /**
+   * Whether the model carries a preprocessing pipeline (issue #22): a MOJO's zip entry
+   * {@code ae4j/pipeline.json}, or the sidecar {@code <path>.ae4j-pipeline.json} beside a model
+   * loaded from a path (it wins, as in the CLI). Such a model takes {@link RowData} of the
+   * pipeline's <i>raw</i> inputs ({@link #getPipelineInputs()}); the pipeline, then genmodel's
+   * conversion, run natively. Its raw rows ({@link #score}, {@link #scoreBatch}) are still the
+   * post-pipeline rows of {@link #getNames()}.
+   */
+  public boolean hasPipeline() {
+    handle.ensureOpen();
+    return pipelineInputs != null;
+  }
+
+  /**
+   * The pipeline's raw inputs (names and types) in the spec's order: the keys a RowData of this
+   * model holds. Empty without a pipeline.
+   */
+  public java.util.List<PipelineInput> getPipelineInputs() {
+    handle.ensureOpen();
+    return pipelineInputs == null ? java.util.Collections.<PipelineInput>emptyList()
+        : java.util.Collections.unmodifiableList(Arrays.asList(pipelineInputs));
+  }
+
+  /** The pipeline's input names in order (the model's own interned array: do not modify), or null. */
+  String[] pipelineInputNames() {
+    return pipelineInputNames;
   }
 
   /** Where the model came from (path or name given to load). */
@@ -695,6 +776,84 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
       handle.release();
     }
     return n;
+  }
+
+  /**
+   * Scores rows of raw cells of a model with a pipeline ({@link #hasPipeline()}) in one native
+   * call: per row the core runs the pipeline, then genmodel's conversion (with the two
+   * {@code convert...ToNa} options of genmodel's Config), then scores, decides and computes the
+   * deep features, as for a raw row. For front ends with their own row types (the wrapper, the
+   * Spark module).
+   *
+   * @param cells the rows ({@link CellBatch} of {@code getPipelineInputs().size()} columns)
+   * @param rawOut at least {@code n * nfeatures()}: row i's post-pipeline raw row at
+   *     {@code i * nfeatures()} (what {@link #expandOriginal} expands)
+   * @param reconstructedOut at least {@code n * getNumSlots()}, as {@link #scoreBatch}
+   * @param squaredErrorsOut at least {@code n * getNumSlots()}
+   * @param mseOut at least n
+   * @param threshold the run-time threshold, NaN for none
+   * @param explain top columns per decision (with {@code decisionsOut})
+   * @param decisionsOut null for no decisions, else at least {@code n * (2 + 2 * explain)}, laid
+   *     out as {@link #decideBatch} writes them
+   * @param layer the hidden layer of {@code deepFeaturesOut}
+   * @param deepFeaturesOut null for none, else at least {@code n * getHiddenLayerSize(layer)}
+   * @param failuresOut at least {@code 3 * n}: for a row that cannot be scored (its scores NaN),
+   *     its error's kind, column and message at {@code 3 * i} (see {@link #rowFailure}); null
+   *     entries for a scored row
+   * @return n, the number of rows scored
+   * @throws IllegalStateException the model has no pipeline, or is closed
+   * @throws IllegalArgumentException a null or short array
+   */
+  public int scoreCells(CellBatch cells, boolean convertUnknownCategoricalLevelsToNa, boolean convertInvalidNumbersToNa,
+      double[] rawOut, double[] reconstructedOut, double[] squaredErrorsOut, double[] mseOut, double threshold,
+      int explain, double[] decisionsOut, int layer, double[] deepFeaturesOut, String[] failuresOut) {
+    handle.ensureOpen();
+    if (cells == null || failuresOut == null) {
+      throw new IllegalArgumentException("cells and failuresOut must not be null");
+    }
+    if (pipelineInputs == null) {
+      throw new IllegalStateException("ae4j: the model " + source + " has no preprocessing pipeline");
+    }
+    if (cells.columns() != pipelineInputs.length) {
+      throw new IllegalArgumentException("cells: " + cells.columns() + " columns, the pipeline has "
+          + pipelineInputs.length + " inputs");
+    }
+    cells.closeRow();
+    int n = cells.rows();
+    checkArray(rawOut, "rawOut", (long) n * nFeatures, false);
+    checkArray(reconstructedOut, "reconstructedOut", (long) n * nSlots, false);
+    checkArray(squaredErrorsOut, "squaredErrorsOut", (long) n * nSlots, false);
+    checkArray(mseOut, "mseOut", n, false);
+    if (decisionsOut != null) {
+      checkArray(decisionsOut, "decisionsOut", (long) n * (2 + 2 * explain), false);
+    }
+    if (deepFeaturesOut != null) {
+      checkArray(deepFeaturesOut, "deepFeaturesOut", (long) n * getHiddenLayerSize(layer), false);
+    }
+    if (failuresOut.length < 3L * n) {
+      throw new IllegalArgumentException("failuresOut: length " + failuresOut.length + ", needs " + 3L * n);
+    }
+    if (n == 0) {
+      return 0;
+    }
+    long p = handle.acquire();
+    try {
+      Native.scoreCells(p, n, cells.kinds, cells.numbers, cells.text, cells.textEnds,
+          convertUnknownCategoricalLevelsToNa, convertInvalidNumbersToNa, rawOut, reconstructedOut, squaredErrorsOut,
+          mseOut, threshold, explain, decisionsOut, layer, deepFeaturesOut, failuresOut);
+    } finally {
+      handle.release();
+    }
+    return n;
+  }
+
+  /**
+   * The exception of a row {@link #scoreCells} could not score, from its failure entries: kind
+   * {@code PipelineException} is a {@link PredictPipelineException}; genmodel's exception names
+   * are those exceptions (with genmodel's messages); anything else a {@link PredictException}.
+   */
+  public static PredictException rowFailure(String kind, String column, String message) {
+    return RowFailures.toException(kind, column, message);
   }
 
   /** The number of hidden layers: deep features come from layers 0 to this minus 1. */

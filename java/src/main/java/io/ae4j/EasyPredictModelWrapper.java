@@ -372,6 +372,9 @@ public class EasyPredictModelWrapper implements Serializable {
     if (data == null) {
       throw new IllegalArgumentException("data must not be null");
     }
+    if (m.hasPipeline()) {
+      return predictCells(java.util.Collections.singletonList(data), false)[0];
+    }
     reportConversionErrors(data);
     double[] raw = m.converter().toRaw(data, convertUnknownCategoricalLevelsToNa, convertInvalidNumbersToNa);
     return predictFromRaw(raw);
@@ -390,6 +393,9 @@ public class EasyPredictModelWrapper implements Serializable {
   public AutoEncoderModelPrediction[] predictAutoEncoderBatch(List<? extends RowData> rows) throws PredictException {
     if (rows == null) {
       throw new IllegalArgumentException("rows must not be null");
+    }
+    if (m.hasPipeline()) {
+      return predictCells(rows, true);
     }
     for (RowData row : rows) {
       if (row != null && !reportConversionErrors(row)) {
@@ -429,6 +435,91 @@ public class EasyPredictModelWrapper implements Serializable {
       }
     }
     return out;
+  }
+
+  // ------------------------------------------------- rows of a model with a pipeline
+
+  /**
+   * Rows of a model with a preprocessing pipeline (issue #22): each row's raw cells (the values
+   * of the pipeline's inputs; other keys are ignored, absent ones missing) are packed into one
+   * {@link CellBatch} and cross JNI once, with the whole batch; the core runs the pipeline and
+   * genmodel's conversion and scores them. A row that fails (a {@link PredictPipelineException}
+   * or a conversion error of the transformed row) is reported to the error consumer, then
+   * thrown; in a batch the first such row's, as a {@link PredictBatchException}.
+   */
+  private AutoEncoderModelPrediction[] predictCells(List<? extends RowData> rows, boolean batch)
+      throws PredictException {
+    String[] inputs = m.pipelineInputNames();
+    int n = rows.size();
+    CellBatch cells = new CellBatch(inputs.length, n);
+    int r = 0;
+    for (RowData row : rows) {
+      if (row == null) {
+        throw new IllegalArgumentException("row " + r + " is null");
+      }
+      cells.addRow();
+      for (int c = 0; c < inputs.length; c++) {
+        Object v = row.get(inputs[c]);
+        if (v != null) {
+          cells.put(c, v);
+        }
+      }
+      r++;
+    }
+    int nf = m.converter().width();
+    int ns = m.slotCount();
+    double[] raw = new double[n * nf];
+    double[] rec = new double[n * ns];
+    double[] se = new double[n * ns];
+    double[] mse = new double[n];
+    String[] failures = new String[3 * n];
+    Decisions decisions = decides() ? newDecisions(n) : null;
+    int layer = deepFeaturesLayer == null ? 0 : deepFeaturesLayer;
+    int units = deepFeaturesLayer == null ? 0 : m.getHiddenLayerSize(layer);
+    double[] deep = deepFeaturesLayer == null ? null : new double[n * units];
+    m.scoreCells(cells, convertUnknownCategoricalLevelsToNa, convertInvalidNumbersToNa, raw, rec, se, mse,
+        thresholdOrNaN(), decisions == null ? 0 : decisions.explain(), decisions == null ? null : decisions.values(),
+        layer, deep, failures);
+    for (int i = 0; i < n; i++) {
+      if (failures[3 * i] != null) {
+        PredictException e = AutoEncoderModel.rowFailure(failures[3 * i], failures[3 * i + 1], failures[3 * i + 2]);
+        reportFailure(rows.get(i), failures[3 * i + 1], e);
+        throw batch ? new PredictBatchException(i, e) : e;
+      }
+    }
+    AutoEncoderModelPrediction[] out = new AutoEncoderModelPrediction[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = prediction(raw, i * nf, Arrays.copyOfRange(rec, i * ns, (i + 1) * ns),
+          Arrays.copyOfRange(se, i * ns, (i + 1) * ns), mse[i]);
+      if (decisions != null) {
+        decide(out[i], decisions, i);
+      }
+      if (deep != null) {
+        out[i].deepFeatures = Arrays.copyOfRange(deep, i * units, (i + 1) * units);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A pipeline model's failed row, to the error consumer, as genmodel reports a failing cell:
+   * {@code dataTransformError(column, value, message)} with the pipeline error's message (the
+   * value is the row's cell when the column is a raw input, else null), or genmodel's messages
+   * for a conversion error of the transformed row. (The core converts the transformed row
+   * natively, so the notices of cells converted to NA are not reported for a pipeline model.)
+   */
+  private void reportFailure(RowData row, String column, PredictException e) {
+    if (errorConsumer == null) {
+      return;
+    }
+    if (e instanceof PredictUnknownCategoricalLevelException) {
+      errorConsumer.dataTransformError(column, ((PredictUnknownCategoricalLevelException) e).unknownLevel,
+          "Unknown categorical level detected.");
+    } else if (e instanceof io.ae4j.exception.PredictUnknownTypeException) {
+      errorConsumer.dataTransformError(column, null, "Unknown categorical variable type.");
+    } else {
+      errorConsumer.dataTransformError(column, column == null ? null : row.get(column), e.getMessage());
+    }
   }
 
   // ------------------------------------------------------------- building predictions

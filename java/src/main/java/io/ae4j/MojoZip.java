@@ -14,16 +14,17 @@ import java.util.zip.ZipOutputStream;
  * Builds the bytes of a deep-learning MOJO zip from its entries, so that a MOJO that reaches ae4j
  * in another shape (a program's own {@link MojoReaderBackend}, genmodel's loaded model object)
  * loads through the one MOJO path of the core. A deep-learning MOJO is {@code model.ini} (with
- * the weights), the domain files it lists, and optionally ae4j's calibration entry.
+ * the weights), the domain files it lists, and optionally ae4j's calibration and pipeline entries.
  */
 final class MojoZip {
   static final String MODEL_INI = "model.ini";
   static final String CALIBRATION = "ae4j/calibration.json";
+  static final String PIPELINE = "ae4j/pipeline.json";
 
   private MojoZip() {
   }
 
-  /** The entries of a MOJO read through a backend: model.ini, its domain files, the calibration. */
+  /** The entries of a MOJO read through a backend: model.ini, its domain files, the calibration, the pipeline. */
   static byte[] fromBackend(MojoReaderBackend backend) throws IOException {
     Map<String, byte[]> entries = new LinkedHashMap<String, byte[]>();
     byte[] ini = backend.getBinaryFile(MODEL_INI);
@@ -34,6 +35,9 @@ final class MojoZip {
     }
     if (backend.exists(CALIBRATION)) {
       entries.put(CALIBRATION, backend.getBinaryFile(CALIBRATION));
+    }
+    if (backend.exists(PIPELINE)) {
+      entries.put(PIPELINE, backend.getBinaryFile(PIPELINE));
     }
     return zip(entries);
   }

@@ -2,8 +2,9 @@ package io.ae4j.internal;
 
 /**
  * What the native library tells Java about a model, in one call: {@link #of(long)} hands an
- * empty description to {@link Native#describe}, which fills it through {@link #model} and, for a
- * calibrated model, {@link #calibration}. Internal: not an API.
+ * empty description to {@link Native#describe}, which fills it through {@link #model}, for a
+ * calibrated model {@link #calibration}, and for a model with a preprocessing pipeline
+ * {@link #pipeline}. Internal: not an API.
  *
  * <p>Read-only once {@link #of(long)} returns; the arrays are the description's own (copy them
  * before handing them out).
@@ -29,6 +30,10 @@ public final class ModelDescription {
   public int[] catOffsets;
   /** The calibration stored with the model, or null. */
   public CalibrationSummary calibration;
+  /** The preprocessing pipeline's raw inputs (issue #22), in the spec's order; null without a pipeline. */
+  public String[] pipelineInputNames;
+  /** Their types, as the spec names them ({@code number}, {@code string}, {@code timestamp}, {@code boolean}). */
+  public String[] pipelineInputTypes;
 
   private ModelDescription() {
   }
@@ -83,6 +88,12 @@ public final class ModelDescription {
       String source, String modelFingerprint) {
     this.calibration = new CalibrationSummary(threshold, Double.isNaN(quantile) ? null : Double.valueOf(quantile),
         rows, rowsLeftOut, created, source, modelFingerprint);
+  }
+
+  /** Called by native code, once, for a model with a preprocessing pipeline. */
+  void pipeline(String[] inputNames, String[] inputTypes) {
+    this.pipelineInputNames = inputNames;
+    this.pipelineInputTypes = inputTypes;
   }
 
   /** The calibration's summary (its full MSE distribution stays native). */

@@ -16,14 +16,18 @@ public final class Native {
    * Reads a MOJO zip or a POJO's {@code .java} source (told apart by content or name); returns a
    * handle. The handle keeps the model's calibration: {@code calibrationJson} (a sidecar file's
    * text) when not null, else the MOJO's {@code ae4j/calibration.json} entry, if any. A
-   * calibration made for another model throws {@link java.io.IOException}.
+   * calibration made for another model throws {@link java.io.IOException}. Likewise the
+   * preprocessing pipeline (issue #22): {@code pipelineJson} (a sidecar's text) when not null,
+   * else the MOJO's {@code ae4j/pipeline.json} entry, if any; a spec that does not parse, or
+   * does not produce every model column, throws {@link java.io.IOException} naming why.
    */
-  public static native long load(byte[] mojoZip, String name, byte[] calibrationJson) throws java.io.IOException;
+  public static native long load(byte[] mojoZip, String name, byte[] calibrationJson, byte[] pipelineJson)
+      throws java.io.IOException;
 
   /**
    * Reads a MOJO zip file, an unzipped MOJO directory or a POJO {@code .java} file, with the
-   * calibration stored with it (sidecar {@code <path>.ae4j-calibration.json}, else the zip
-   * entry); returns a handle.
+   * calibration and pipeline stored with it (sidecars {@code <path>.ae4j-calibration.json} and
+   * {@code <path>.ae4j-pipeline.json}, else the zip entries); returns a handle.
    */
   public static native long loadPath(String path) throws java.io.IOException;
 
@@ -99,6 +103,30 @@ public final class Native {
    * {@code i * units} of {@code out}); the network runs no deeper than that layer.
    */
   public static native void deepFeatures(long handle, double[] rows, int nRows, int layer, double[] out);
+
+  /**
+   * Scores {@code nRows} rows of raw cells of a model with a preprocessing pipeline, in one
+   * call: the core runs the pipeline and genmodel's conversion on each row, then scores it. The
+   * cells are laid out as {@link io.ae4j.CellBatch} packs them: row r's cell c (pipeline input c)
+   * at {@code i = r * nInputs + c} of {@code kinds} (0 missing, 1 number, 2 text, 3 number of the
+   * Java type named by its text, 4 a value of the Java type named by its text) and
+   * {@code numbers}; its UTF-8 text is {@code text[textEnds[i - 1] .. textEnds[i])} (from 0 for
+   * i = 0).
+   *
+   * <p>Outputs, row after row, as {@link #scoreBatch} writes them: {@code rawOut} the
+   * post-pipeline raw row ({@code nfeatures} per row), {@code reconstructed},
+   * {@code squaredErrors}, {@code mse}; {@code decisions} (null: none) as {@link #decideBatch};
+   * {@code deepFeatures} (null: none) hidden layer {@code layer}'s activations. A row that cannot
+   * be scored gets NaN scores and, at {@code 3 * r} of {@code failures}, the core's error kind
+   * ({@code PipelineException}, or genmodel's exception name for a conversion error), its column
+   * (or null) and its message; a scored row's three entries are left null.
+   *
+   * @throws IllegalStateException the model has no pipeline
+   */
+  public static native void scoreCells(long handle, int nRows, byte[] kinds, double[] numbers, byte[] text,
+      int[] textEnds, boolean unknownToNa, boolean invalidToNa, double[] rawOut, double[] reconstructed,
+      double[] squaredErrors, double[] mse, double threshold, int explain, double[] decisions, int layer,
+      double[] deepFeatures, String[] failures);
 
   /**
    * Diagnostic: panics inside the native library on purpose. It must surface as an

@@ -166,7 +166,7 @@ public class AutoEncoderMOJOModel extends Model<AutoEncoderMOJOModel> implements
     setDefault(withOriginalCol, false);
     setDefault(mseCol, uid + "__mse");
     setDefault(withMSECol, false);
-    setDefault(inputCols, m.getNames());
+    setDefault(inputCols, m.hasPipeline() ? pipelineInputNames(m) : m.getNames());
     setDefault(convertUnknownCategoricalLevelsToNa, false);
     setDefault(convertInvalidNumbersToNa, false);
     setDefault(squaredErrorsCol, uid + "__squaredErrors");
@@ -180,6 +180,16 @@ public class AutoEncoderMOJOModel extends Model<AutoEncoderMOJOModel> implements
     setDefault(explanationCol, uid + "__explanation");
     setDefault(deepFeaturesLayer, -1);
     setDefault(deepFeaturesCol, uid + "__deepFeatures");
+  }
+
+  /** A pipeline model's raw input columns, in the spec's order. */
+  private static String[] pipelineInputNames(AutoEncoderModel m) {
+    java.util.List<io.ae4j.PipelineInput> inputs = m.getPipelineInputs();
+    String[] names = new String[inputs.size()];
+    for (int i = 0; i < names.length; i++) {
+      names[i] = inputs.get(i).getName();
+    }
+    return names;
   }
 
   // ------------------------------------------------------------------------------ factories
@@ -461,7 +471,7 @@ public class AutoEncoderMOJOModel extends Model<AutoEncoderMOJOModel> implements
 
   PartitionScorer.Plan plan(StructType schema) {
     AutoEncoderModel m = getModel();
-    String[] names = m.getNames();
+    String[] names = m.hasPipeline() ? pipelineInputNames(m) : m.getNames();
     Set<String> inputs = new HashSet<String>(Arrays.asList(getInputCols()));
     Map<String, Integer> modelIndex = new HashMap<String, Integer>();
     for (int i = 0; i < names.length; i++) {
@@ -485,6 +495,7 @@ public class AutoEncoderMOJOModel extends Model<AutoEncoderMOJOModel> implements
         plan.modelToField[j] = f;
       }
     }
+    plan.pipeline = m.hasPipeline();
     plan.unknownToNa = getConvertUnknownCategoricalLevelsToNa();
     plan.invalidToNa = getConvertInvalidNumbersToNa();
     plan.withOriginal = getWithOriginalCol();
@@ -574,12 +585,14 @@ public class AutoEncoderMOJOModel extends Model<AutoEncoderMOJOModel> implements
         }
       }
       byte[] cal = model.bytes.calibration();
+      byte[] pipe = model.bytes.pipeline();
       sparkSession().range(1).select(
           functions.lit(FORMAT).as("format"),
           functions.lit(model.uid).as("uid"),
           functions.lit(model.bytes.name()).as("name"),
           functions.lit(model.bytes.bytes()).as("model"),
           (cal == null ? functions.lit(null).cast(DataTypes.BinaryType) : functions.lit(cal)).as("calibration"),
+          (pipe == null ? functions.lit(null).cast(DataTypes.BinaryType) : functions.lit(pipe)).as("pipeline"),
           functions.array(names.toArray(new org.apache.spark.sql.Column[0])).cast("array<string>").as("paramNames"),
           functions.array(values.toArray(new org.apache.spark.sql.Column[0])).cast("array<string>").as("paramValues"))
           .write().parquet(path + "/data");
@@ -601,7 +614,8 @@ public class AutoEncoderMOJOModel extends Model<AutoEncoderMOJOModel> implements
       Row r = rows.get(0);
       String name = r.getAs("name");
       AutoEncoderMOJOModel m = new AutoEncoderMOJOModel((String) r.getAs("uid"),
-          ModelBytes.of((byte[]) r.getAs("model"), name, (byte[]) r.getAs("calibration")));
+          ModelBytes.of((byte[]) r.getAs("model"), name, (byte[]) r.getAs("calibration"),
+              Arrays.asList(r.schema().fieldNames()).contains("pipeline") ? (byte[]) r.getAs("pipeline") : null));
       java.util.List<String> names = r.getList(r.fieldIndex("paramNames"));
       java.util.List<String> values = r.getList(r.fieldIndex("paramValues"));
       for (int i = 0; i < names.size(); i++) {

@@ -22,16 +22,23 @@ public final class ModelBytes implements Serializable {
   /** Appended to a model file's path for its sidecar calibration (as in the core and the Java API). */
   public static final String SIDECAR_SUFFIX = ".ae4j-calibration.json";
 
+  /** Appended to a model file's path for its sidecar preprocessing pipeline (issue #22; a POJO's). */
+  public static final String PIPELINE_SIDECAR_SUFFIX = ".ae4j-pipeline.json";
+
   private final byte[] bytes;
   private final byte[] calibration;
+  /** The sidecar pipeline's JSON, or null (also in a stream written before pipelines existed). */
+  private final byte[] pipeline;
   private final String name;
   private final String key;
 
-  private ModelBytes(byte[] bytes, byte[] calibration, String name) {
+  private ModelBytes(byte[] bytes, byte[] calibration, byte[] pipeline, String name) {
     this.bytes = bytes;
     this.calibration = calibration;
+    this.pipeline = pipeline;
     this.name = name;
-    this.key = sha256(bytes) + (calibration == null ? "" : "+" + sha256(calibration));
+    this.key = sha256(bytes) + (calibration == null ? "" : "+" + sha256(calibration))
+        + (pipeline == null ? "" : "+p" + sha256(pipeline));
   }
 
   /** The bytes of a model file (a MOJO zip or a POJO {@code .java} source). */
@@ -47,16 +54,24 @@ public final class ModelBytes implements Serializable {
    * which wins over a MOJO's own entry), or null for none.
    */
   public static ModelBytes of(byte[] bytes, String name, byte[] calibrationJson) {
+    return of(bytes, name, calibrationJson, null);
+  }
+
+  /**
+   * {@link #of(byte[], String, byte[])} with a preprocessing pipeline's JSON (a sidecar's text,
+   * which wins over a MOJO's {@code ae4j/pipeline.json} entry), or null for none.
+   */
+  public static ModelBytes of(byte[] bytes, String name, byte[] calibrationJson, byte[] pipelineJson) {
     if (bytes == null) {
       throw new IllegalArgumentException("model bytes must not be null");
     }
     return new ModelBytes(bytes.clone(), calibrationJson == null ? null : calibrationJson.clone(),
-        name == null ? "<bytes>" : name);
+        pipelineJson == null ? null : pipelineJson.clone(), name == null ? "<bytes>" : name);
   }
 
   /**
-   * Reads a model file (a MOJO zip or a POJO {@code .java} source) and its sidecar calibration
-   * {@code <path>.ae4j-calibration.json} if there is one.
+   * Reads a model file (a MOJO zip or a POJO {@code .java} source) and its sidecars, if any: the
+   * calibration {@code <path>.ae4j-calibration.json} and the pipeline {@code <path>.ae4j-pipeline.json}.
    */
   public static ModelBytes read(String path) throws IOException {
     if (path == null) {
@@ -69,7 +84,9 @@ public final class ModelBytes implements Serializable {
     }
     Path sidecar = Paths.get(p.toString() + SIDECAR_SUFFIX);
     byte[] calibration = Files.exists(sidecar) ? Files.readAllBytes(sidecar) : null;
-    return new ModelBytes(Files.readAllBytes(p), calibration, p.toString());
+    Path pipelineSidecar = Paths.get(p.toString() + PIPELINE_SIDECAR_SUFFIX);
+    byte[] pipeline = Files.exists(pipelineSidecar) ? Files.readAllBytes(pipelineSidecar) : null;
+    return new ModelBytes(Files.readAllBytes(p), calibration, pipeline, p.toString());
   }
 
   /** The model file's name (as given when read). */
@@ -84,12 +101,17 @@ public final class ModelBytes implements Serializable {
 
   /** A new native model from these bytes (the caller owns it). */
   public AutoEncoderModel load() throws IOException {
-    return AutoEncoderModel.load(bytes, name, calibration);
+    return AutoEncoderModel.load(bytes, name, calibration, pipeline);
   }
 
   /** The sidecar calibration's JSON, or null. */
   byte[] calibration() {
     return calibration;
+  }
+
+  /** The sidecar pipeline's JSON, or null. */
+  byte[] pipeline() {
+    return pipeline;
   }
 
   byte[] bytes() {

@@ -1,6 +1,7 @@
 package io.ae4j.spark;
 
 import io.ae4j.AutoEncoderModel;
+import io.ae4j.CellBatch;
 import io.ae4j.exception.PredictException;
 import io.ae4j.internal.Decisions;
 
@@ -43,14 +44,20 @@ final class PartitionScorer {
 
   /** What a partition needs to know, fixed on the driver from the input schema and the params. */
   static final class Plan implements Serializable {
-    private static final long serialVersionUID = 3L;
-    /** The input's field names and, per field, its model column or -1. */
+    private static final long serialVersionUID = 4L;
+    /**
+     * The input's field names and, per field, its model column or -1. For a model with a
+     * preprocessing pipeline ({@link #pipeline}) the "model columns" here are the pipeline's raw
+     * inputs, in the spec's order.
+     */
     String[] fieldNames;
     /** The input's field types (for the internal-row route). */
     DataType[] fieldTypes;
     int[] fieldToModel;
-    /** Per model column, its input field or -1 (missing). */
+    /** Per model column (or pipeline input), its input field or -1 (missing). */
     int[] modelToField;
+    /** The model has a preprocessing pipeline: rows cross as raw cells ({@link io.ae4j.CellBatch}). */
+    boolean pipeline;
     boolean unknownToNa;
     boolean invalidToNa;
     boolean withOriginal;
@@ -143,6 +150,9 @@ final class PartitionScorer {
     final Decisions decisions;
     /** Row g's deep features at {@code g * plan.deepFeaturesWidth}, or null when not asked for. */
     final double[] deep;
+    /** A pipeline model's batch of raw cells, and its rows' failures (kind, column, message); else null. */
+    final CellBatch cells;
+    final String[] failures;
     private int n;
     private int pos;
     private long rowsSeen;
@@ -167,6 +177,8 @@ final class PartitionScorer {
       this.mse = new double[b];
       this.decisions = plan.decides() ? new Decisions(b, k, p.names) : null;
       this.deep = plan.withDeepFeatures() ? new double[b * plan.deepFeaturesWidth] : null;
+      this.cells = plan.pipeline ? new CellBatch(plan.modelToField.length, b) : null;
+      this.failures = plan.pipeline ? new String[3 * b] : null;
     }
 
     /** The row as it can be kept until the batch is emitted (internal rows are reused: a copy). */
@@ -174,6 +186,9 @@ final class PartitionScorer {
 
     /** Writes the row's raw values (one per model column) at {@code raw[base..]}. */
     abstract void convert(I row, double[] raw, int base) throws PredictException;
+
+    /** Puts the row's cells (one per pipeline input) into the current row of {@code cells}. */
+    abstract void putCells(I row, CellBatch cells);
 
     /** The row's values as external objects, one per input field (only the model's needed). */
     abstract Object[] externalValues(I row);
@@ -204,6 +219,10 @@ final class PartitionScorer {
 
     @SuppressWarnings("unchecked")
     private void fill() {
+      if (cells != null) {
+        fillCells();
+        return;
+      }
       n = 0;
       pos = 0;
       int b = plan.batchSize;
@@ -244,6 +263,46 @@ final class PartitionScorer {
       }
     }
 
+    /**
+     * A pipeline model's batch: every row's raw cells cross in one native call, which runs the
+     * pipeline and genmodel's conversion and scores (and decides on) them; a row that fails gets
+     * its error (the core's text, as the CLI writes it). Row r is scored at r.
+     */
+    private void fillCells() {
+      n = 0;
+      pos = 0;
+      cells.clear();
+      while (n < plan.batchSize && input.hasNext()) {
+        I row = keep(input.next());
+        cells.addRow();
+        putCells(row, cells);
+        rows[n++] = row;
+      }
+      if (n == 0) {
+        return;
+      }
+      Arrays.fill(failures, 0, 3 * n, null);
+      p.model.scoreCells(cells, plan.unknownToNa, plan.invalidToNa, raw, rec, se, mse, plan.threshold, k,
+          decisions == null ? null : decisions.values(), Math.max(plan.deepFeaturesLayer, 0), deep, failures);
+      for (int r = 0; r < n; r++) {
+        String kind = failures[3 * r];
+        good[r] = kind == null;
+        goodIndex[r] = r;
+        if (kind == null) {
+          continue;
+        }
+        String column = failures[3 * r + 1];
+        String message = failures[3 * r + 2];
+        String text = column == null ? message : "column '" + column + "': " + kind + ": " + message;
+        if (plan.failFast) {
+          throw new RowScoringException("ae4j: row " + (rowsSeen + r) + " of the partition cannot be scored: "
+              + text, AutoEncoderModel.rowFailure(kind, column, message));
+        }
+        errors[r] = text;
+      }
+      rowsSeen += n;
+    }
+
     /** Row g's reconstruction. */
     double[] reconstruction(int g) {
       return Arrays.copyOfRange(rec, g * nS, (g + 1) * nS);
@@ -282,6 +341,17 @@ final class PartitionScorer {
         int f = modelToField[j];
         raw[base + j] = f < 0 ? Double.NaN
             : RowConversion.convert(p, j, row.get(f), plan.unknownToNa, plan.invalidToNa);
+      }
+    }
+
+    @Override
+    void putCells(Row row, CellBatch cells) {
+      final int[] inputToField = plan.modelToField;
+      for (int c = 0; c < inputToField.length; c++) {
+        int f = inputToField[c];
+        if (f >= 0) {
+          cells.put(c, row.get(f));
+        }
       }
     }
 
@@ -361,10 +431,10 @@ final class PartitionScorer {
     @SuppressWarnings("unchecked")
     InternalBatches(ExecutorModels.Prepared p, Plan plan, Iterator<InternalRow> input) {
       super(p, plan, input);
-      this.kind = new int[nF];
+      this.kind = new int[plan.modelToField.length];
       this.types = plan.fieldTypes;
       this.toExternal = (scala.Function1<Object, Object>[]) new scala.Function1<?, ?>[nIn];
-      for (int j = 0; j < nF; j++) {
+      for (int j = 0; j < kind.length; j++) {
         int f = plan.modelToField[j];
         if (f < 0) {
           kind[j] = MISSING;
@@ -388,6 +458,29 @@ final class PartitionScorer {
     @Override
     InternalRow keep(InternalRow row) {
       return row.copy();
+    }
+
+    /**
+     * A pipeline input's cell: a double and a string without boxing (a string's UTF-8 bytes as
+     * they are), anything else as its external object ({@link CellBatch#put}: a timestamp is
+     * ISO-8601 text in UTC, a decimal a number, a boolean {@code true}/{@code false}).
+     */
+    @Override
+    void putCells(InternalRow row, CellBatch cells) {
+      final int[] inputToField = plan.modelToField;
+      for (int c = 0; c < inputToField.length; c++) {
+        int f = inputToField[c];
+        if (kind[c] == MISSING || row.isNullAt(f)) {
+          continue;
+        }
+        if (kind[c] == DOUBLE) {
+          cells.putNumber(c, row.getDouble(f));
+        } else if (kind[c] == STRING) {
+          cells.putText(c, row.getUTF8String(f).getBytes());
+        } else {
+          cells.put(c, external(row, f));
+        }
+      }
     }
 
     /**
