@@ -832,6 +832,11 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
     return nSlots;
   }
 
+  /** Whether a raw row is already its expanded row ({@code original}): no categoricals. */
+  boolean rawIsExpanded() {
+    return nCats == 0;
+  }
+
   /** Whether the model carries a calibration (its predictions then always decide). */
   boolean calibrated() {
     return calibration != null;
