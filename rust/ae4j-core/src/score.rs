@@ -143,7 +143,9 @@ impl Model {
         reconstructed.copy_from_slice(output);
         if let Some(n) = &self.norm {
             let first = self.cat_offsets[self.cats];
-            let numerics = reconstructed[first..].iter_mut().zip(n.mul.iter().zip(&n.sub));
+            let numerics = reconstructed[first..]
+                .iter_mut()
+                .zip(n.mul.iter().zip(&n.sub));
             for (r, (&mul, &sub)) in numerics {
                 *r = *r / mul + sub;
             }
