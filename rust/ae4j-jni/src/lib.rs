@@ -12,11 +12,12 @@
 //!   once, after the last in-flight call).
 //! * Anomaly decisions (issue #12) are the core's `calibration::decide` / `explain`, computed in
 //!   the scoring call of a row or once per batch ([`decision`]).
-//! * Rows cross as flat `double[]` arrays, one region copy per row or per batch chunk; the
-//!   single-row hot path crosses through a per-thread direct buffer instead, with no JNI call
-//!   on the native side ([`direct`]).
+//! * Rows cross as flat `double[]` arrays, one region copy per row or per batch chunk.
 //! * Deep features (issue #21) come with a row's or a batch's scores in the same call, or
 //!   alone for raw rows ([`deep`]).
+//! * The single-row hot path (`AutoEncoderModel.score`, so `predictAutoEncoder`) crosses
+//!   through a per-thread direct buffer instead of arrays, with no JNI call on the native side
+//!   ([`direct`]).
 
 pub mod bridge;
 pub mod decision;
