@@ -62,12 +62,21 @@ impl Model {
             input[self.cat_slot(cat, v)] = 1.0;
         }
         let first = self.cat_offsets[self.cats];
-        for (k, &v) in raw[self.cats..].iter().enumerate() {
-            let x = match &self.norm {
-                Some(n) => (v - n.sub[k]) * n.mul[k],
-                None => v,
-            };
-            input[first + k] = if x.is_nan() { 0.0 } else { x };
+        let numerics = raw[self.cats..].iter().zip(&mut input[first..]);
+        // Zipped slices, no index: the compiler vectorizes these loops (the same IEEE operations
+        // on each value, so the same bits as one value at a time).
+        match &self.norm {
+            Some(n) => {
+                for ((&v, x), (&sub, &mul)) in numerics.zip(n.sub.iter().zip(&n.mul)) {
+                    let z = (v - sub) * mul;
+                    *x = if z.is_nan() { 0.0 } else { z };
+                }
+            }
+            None => {
+                for (&v, x) in numerics {
+                    *x = if v.is_nan() { 0.0 } else { v };
+                }
+            }
         }
         Ok(())
     }
@@ -134,8 +143,11 @@ impl Model {
         reconstructed.copy_from_slice(output);
         if let Some(n) = &self.norm {
             let first = self.cat_offsets[self.cats];
-            for (k, r) in reconstructed[first..].iter_mut().enumerate() {
-                *r = *r / n.mul[k] + n.sub[k];
+            let numerics = reconstructed[first..]
+                .iter_mut()
+                .zip(n.mul.iter().zip(&n.sub));
+            for (r, (&mul, &sub)) in numerics {
+                *r = *r / mul + sub;
             }
         }
         sum / self.n_slots() as f64

@@ -18,12 +18,16 @@
 //!   conversion ([`cells`]).
 //! * Deep features (issue #21) come with a row's or a batch's scores in the same call, or
 //!   alone for raw rows ([`deep`]).
+//! * The single-row hot path (`AutoEncoderModel.score`, so `predictAutoEncoder`) crosses
+//!   through a per-thread direct buffer instead of arrays, with no JNI call on the native side
+//!   ([`direct`]).
 
 pub mod bridge;
 pub mod cells;
 pub mod decision;
 pub mod deep;
 pub mod describe;
+pub mod direct;
 pub mod error;
 pub mod handle;
 pub mod pojo_class;
@@ -31,7 +35,8 @@ mod work;
 
 use ae4j_core::Model;
 use jni::objects::{
-    JByteArray, JClass, JDoubleArray, JFloatArray, JIntArray, JObject, JObjectArray, JString,
+    JByteArray, JByteBuffer, JClass, JDoubleArray, JFloatArray, JIntArray, JObject, JObjectArray,
+    JString,
 };
 use jni::sys::{jboolean, jdouble, jint, jlong};
 use jni::{Env, EnvUnowned};
@@ -180,6 +185,34 @@ pub extern "system" fn Java_io_ae4j_internal_Native_score<'l>(
 ) -> jdouble {
     with_model(&mut env, handle, |env, m| {
         bridge::score(env, m, &raw, &reconstructed, &squared_errors)
+    })
+}
+
+/// `static native long bufferAddress(java.nio.ByteBuffer buffer)`: a direct buffer's address
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_ae4j_internal_Native_bufferAddress<'l>(
+    mut env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    buffer: JByteBuffer<'l>,
+) -> jlong {
+    env.with_env(|env| direct::buffer_address(env, &buffer))
+        .resolve::<ThrowJava>()
+}
+
+/// `static native double scoreBuffer(long handle, long address, int capacity)`: one row
+/// through a thread's direct buffer (see [`direct`])
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_ae4j_internal_Native_scoreBuffer<'l>(
+    mut env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    handle: jlong,
+    address: jlong,
+    capacity: jint,
+) -> jdouble {
+    // SAFETY: only io.ae4j.internal.RowBuffer calls this, with its own live buffer (see
+    // `direct::score`).
+    with_model(&mut env, handle, |_, m| unsafe {
+        direct::score(m, address, capacity)
     })
 }
 

@@ -147,13 +147,72 @@ mod avx2 {
         let outs = y.len();
         let mut j = 0;
         while j + 4 <= outs {
-            gemv_rows::<4>(w, cols, bias, x, y, j);
+            gemv4(w, cols, bias, x, y, j);
             j += 4;
         }
         while j < outs {
             gemv_rows::<1>(w, cols, bias, x, y, j);
             j += 1;
         }
+    }
+
+    /// Outputs `j0..j0 + 4`: [`gemv_rows`]'s sums, with the fold, the tail and the bias done
+    /// for the four neurons at once. After a 4x4 transpose, lane `jj` of every vector holds
+    /// neuron `jj`'s values, so each vector operation is the scalar code's operation for each
+    /// of them, in the same order (`0 + lo-fold`, `+ hi-fold`, `+ w·x` per tail column,
+    /// `+ bias`): the same bits, in a quarter of the instructions (what a small layer's row
+    /// costs is mostly this epilogue).
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    unsafe fn gemv4(w: &[f32], cols: usize, bias: &[f64], x: &[f64], y: &mut [f64], j0: usize) {
+        let blocks = cols / 8;
+        let xp = x.as_ptr();
+        let wp = w.as_ptr().add(j0 * cols);
+        let mut lo = [_mm256_setzero_pd(); 4];
+        let mut hi = [_mm256_setzero_pd(); 4];
+        for b in 0..blocks {
+            let xl = _mm256_loadu_pd(xp.add(8 * b));
+            let xh = _mm256_loadu_pd(xp.add(8 * b + 4));
+            for jj in 0..4 {
+                let p = wp.add(jj * cols + 8 * b);
+                let wl = _mm256_cvtps_pd(_mm_loadu_ps(p));
+                let wh = _mm256_cvtps_pd(_mm_loadu_ps(p.add(4)));
+                lo[jj] = _mm256_add_pd(lo[jj], _mm256_mul_pd(wl, xl));
+                hi[jj] = _mm256_add_pd(hi[jj], _mm256_mul_pd(wh, xh));
+            }
+        }
+        let [l0, l1, l2, l3] = transpose4(lo);
+        let [h0, h1, h2, h3] = transpose4(hi);
+        let fold_lo = _mm256_add_pd(_mm256_add_pd(_mm256_add_pd(l0, l1), l2), l3);
+        let fold_hi = _mm256_add_pd(_mm256_add_pd(_mm256_add_pd(h0, h1), h2), h3);
+        let mut z = _mm256_add_pd(_mm256_setzero_pd(), fold_lo);
+        z = _mm256_add_pd(z, fold_hi);
+        for c in blocks * 8..cols {
+            // Column c's weight of each of the four neurons (rows `cols` apart), widened.
+            let wv = _mm256_cvtps_pd(_mm_set_ps(
+                *wp.add(3 * cols + c),
+                *wp.add(2 * cols + c),
+                *wp.add(cols + c),
+                *wp.add(c),
+            ));
+            z = _mm256_add_pd(z, _mm256_mul_pd(wv, _mm256_set1_pd(*xp.add(c))));
+        }
+        z = _mm256_add_pd(z, _mm256_loadu_pd(bias.as_ptr().add(j0)));
+        _mm256_storeu_pd(y.as_mut_ptr().add(j0), z);
+    }
+
+    /// `[a, b, c, d]` (rows) to its columns: `[(a0, b0, c0, d0), (a1, ...), (a2, ...), (a3, ...)]`.
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    unsafe fn transpose4([a, b, c, d]: [__m256d; 4]) -> [__m256d; 4] {
+        let (ab_even, ab_odd) = (_mm256_unpacklo_pd(a, b), _mm256_unpackhi_pd(a, b));
+        let (cd_even, cd_odd) = (_mm256_unpacklo_pd(c, d), _mm256_unpackhi_pd(c, d));
+        [
+            _mm256_permute2f128_pd::<0x20>(ab_even, cd_even),
+            _mm256_permute2f128_pd::<0x20>(ab_odd, cd_odd),
+            _mm256_permute2f128_pd::<0x31>(ab_even, cd_even),
+            _mm256_permute2f128_pd::<0x31>(ab_odd, cd_odd),
+        ]
     }
 
     #[target_feature(enable = "avx2")]

@@ -6,6 +6,7 @@ import io.ae4j.internal.ModelDescription;
 import io.ae4j.internal.Native;
 import io.ae4j.internal.NativeHandle;
 import io.ae4j.internal.NativeLoader;
+import io.ae4j.internal.RowBuffer;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -82,6 +83,8 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
   private final transient String mojoVersion;
   private final transient String modelId;
   private final transient String activation;
+  /** Each thread's direct buffer for {@link #score} (one row crosses JNI with no JNI call natively). */
+  private final transient ThreadLocal<RowBuffer> rowBuffers = new ThreadLocal<RowBuffer>();
   /** RowData to raw rows, for the wrapper (and cells, for {@link #convertCell}). */
   private final transient RowDataConverter converter;
   /** What a prediction's {@code reconstructedRowData} is built from. */
@@ -628,10 +631,20 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
     checkArray(squaredErrorsOut, "squaredErrorsOut", nSlots, false);
     long p = handle.acquire();
     try {
-      return Native.score(p, raw, reconstructedOut, squaredErrorsOut);
+      return rowBuffer().score(p, raw, 0, reconstructedOut, squaredErrorsOut);
     } finally {
       handle.release();
     }
+  }
+
+  /** This thread's row buffer, made on its first row. */
+  private RowBuffer rowBuffer() {
+    RowBuffer b = rowBuffers.get();
+    if (b == null) {
+      b = new RowBuffer(nFeatures, nSlots);
+      rowBuffers.set(b);
+    }
+    return b;
   }
 
   /**
@@ -976,6 +989,11 @@ public class AutoEncoderModel implements AutoCloseable, Serializable {
   /** {@link #getNumSlots()} without the open check (the wrapper's native call checks). */
   int slotCount() {
     return nSlots;
+  }
+
+  /** Whether a raw row is already its expanded row ({@code original}): no categoricals. */
+  boolean rawIsExpanded() {
+    return nCats == 0;
   }
 
   /** Whether the model carries a calibration (its predictions then always decide). */

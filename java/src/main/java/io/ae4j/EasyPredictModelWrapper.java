@@ -524,7 +524,10 @@ public class EasyPredictModelWrapper implements Serializable {
 
   // ------------------------------------------------------------- building predictions
 
-  /** One raw row, scored (and decided on, when decisions apply) in one native call. */
+  /**
+   * One raw row, scored (and decided on, when decisions apply) in one native call. {@code raw}
+   * is the caller's fresh array, owned by the prediction from here on (see {@link #prediction}).
+   */
   private AutoEncoderModelPrediction predictFromRaw(double[] raw) {
     int ns = m.slotCount();
     double[] reconstructed = new double[ns];
@@ -588,11 +591,21 @@ public class EasyPredictModelWrapper implements Serializable {
     return new Decisions(rows, Math.min(explain, c.width()), c.names());
   }
 
-  /** genmodel's fields (and the community patch's names for the same arrays) from one score. */
+  /**
+   * genmodel's fields (and the community patch's names for the same arrays) from one score.
+   * {@code raw} from {@code rawOffset} is the row; a whole array holding just one row of a model
+   * without categoricals is the expanded row itself, so it becomes {@code original} (callers
+   * pass such an array only when it is theirs to give: a fresh row of one call).
+   */
   private AutoEncoderModelPrediction prediction(double[] raw, int rawOffset, double[] reconstructed,
       double[] squaredErrors, double mse) {
-    double[] original = new double[reconstructed.length];
-    m.expandOriginal(raw, rawOffset, original);
+    double[] original;
+    if (rawOffset == 0 && raw.length == reconstructed.length && m.rawIsExpanded()) {
+      original = raw;
+    } else {
+      original = new double[reconstructed.length];
+      m.expandOriginal(raw, rawOffset, original);
+    }
     AutoEncoderModelPrediction p = new AutoEncoderModelPrediction();
     p.original = original;
     p.reconstructed = reconstructed;

@@ -18,13 +18,26 @@ import java.util.Map;
  * trimmed and parsed as {@link Double#parseDouble} parses it. Plus ae4j's two fixes: a null
  * value is missing, and any {@link Number} is accepted in a numeric column.
  *
- * <p>One per model, built from its names and domains; immutable and thread-safe.
+ * <p>One per model, built from its names and domains; thread-safe. Its only mutable state is
+ * the cache of the row key instances it looks columns up with ({@link #learnKeys}), which never
+ * changes a result.
  */
 final class RowDataConverter {
   private final String[] names;
   private final int nFeatures;
   /** Per column, its name if it is the name's first column, else null (duplicates stay missing). */
   private final String[] lookupKeys;
+  /**
+   * {@link #lookupKeys} with each name replaced by an equal String instance seen as a key of a
+   * recent row (see {@link #learnKeys}): rows built with the same key instances (a CSV header,
+   * constants) then find every column by identity, without comparing characters. Always equal
+   * to {@link #lookupKeys} element by element, so every lookup gets the same value.
+   */
+  private volatile String[] rowKeys;
+  /** Rows converted since the key instances were last learnt (racy on purpose: a heuristic). */
+  private int rowsSinceLearnt;
+  /** Relearn the key instances every this many rows (the first row always learns). */
+  private static final int RELEARN_EVERY = 1024;
   /** Each name to its first column. */
   private final Map<String, Integer> columnIndex;
   /** Per column: level to index for a categorical (exact levels), null for a numeric. */
@@ -57,6 +70,7 @@ final class RowDataConverter {
         levelIndex[i] = levels;
       }
     }
+    this.rowKeys = lookupKeys;
   }
 
   /** The index of a column by exact name, or -1. */
@@ -100,8 +114,12 @@ final class RowDataConverter {
 
   /** The fast way; false (raw partly written) at the first cell that does not convert cleanly. */
   private boolean fillByColumn(Map<String, ?> row, double[] raw, int offset) {
+    if (rowsSinceLearnt-- <= 0) {
+      learnKeys(row);
+    }
+    String[] keys = rowKeys;
     for (int i = 0; i < nFeatures; i++) {
-      String key = lookupKeys[i];
+      String key = keys[i];
       Object o = key == null ? null : row.get(key);
       double v;
       if (o == null) {
@@ -128,6 +146,24 @@ final class RowDataConverter {
       raw[offset + i] = v;
     }
     return true;
+  }
+
+  /**
+   * Takes the row's own key instances for the columns it has (keys equal to a lookup key, so
+   * each lookup finds what it found before; {@code Map.get} compares by identity first). Done
+   * on the first row and then every {@link #RELEARN_EVERY} rows, so that a stream of rows with
+   * new key instances costs almost nothing and one with shared keys finds them by identity.
+   */
+  private void learnKeys(Map<String, ?> row) {
+    rowsSinceLearnt = RELEARN_EVERY;
+    String[] keys = rowKeys.clone();
+    for (Object k : row.keySet()) {
+      Integer i = k instanceof String ? columnIndex.get(k) : null;
+      if (i != null) {
+        keys[i] = (String) k; // i is the name's first column: lookupKeys[i] equals k
+      }
+    }
+    rowKeys = keys; // published whole through the volatile: readers see every element
   }
 
   /** A categorical's level index, as given or as {@code <column>.<level>}; null when unknown. */

@@ -59,6 +59,24 @@ public final class Native {
   /** Scores one raw row (one value per input column); returns the MSE. */
   public static native double score(long handle, double[] raw, double[] reconstructed, double[] squaredErrors);
 
+  /**
+   * The native address of a direct buffer (once per buffer). Only {@link RowBuffer} uses it.
+   *
+   * @throws IllegalArgumentException the buffer is null
+   */
+  static native long bufferAddress(java.nio.ByteBuffer buffer);
+
+  /**
+   * {@link #score} through a thread's direct buffer at {@code address} ({@code capacity}
+   * doubles): the raw row at its start in, the reconstruction and the squared errors after it
+   * out (layout in {@link RowBuffer}); returns the MSE. The address is trusted like a handle, so
+   * only {@link RowBuffer} calls this, with its own live buffer.
+   *
+   * @throws IllegalArgumentException a capacity too small for the model, or a null or
+   *     misaligned address
+   */
+  static native double scoreBuffer(long handle, long address, int capacity);
+
   /** Scores nRows raw rows stored row after row in rows. */
   public static native void scoreBatch(long handle, double[] rows, int nRows,
       double[] reconstructed, double[] squaredErrors, double[] mse);
