@@ -74,6 +74,17 @@ impl RowScorer {
         scorer: &Scorer<'_>,
         convert: impl FnOnce(&mut Conversion<'_>) -> Result<(), RowFailure>,
     ) -> Result<Scored<'_>, RowFailure> {
+        self.convert(scorer, convert)?;
+        self.score_in_place(scorer)
+    }
+
+    /// Converts a row with `convert` (one of [`Conversion`]'s methods) into the raw row buffer
+    /// and returns it, without scoring it: the batch path gathers converted rows into blocks.
+    pub fn convert(
+        &mut self,
+        scorer: &Scorer<'_>,
+        convert: impl FnOnce(&mut Conversion<'_>) -> Result<(), RowFailure>,
+    ) -> Result<&[f64], RowFailure> {
         let mut conversion = Conversion {
             model: scorer.model(),
             options: scorer.options().convert,
@@ -81,7 +92,7 @@ impl RowScorer {
             cells: &mut self.cells,
         };
         convert(&mut conversion)?;
-        self.score_in_place(scorer)
+        Ok(&self.raw)
     }
 
     /// Scores the raw row as it is in [`RowScorer::raw_mut`].
