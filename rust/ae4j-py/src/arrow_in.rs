@@ -48,7 +48,7 @@ impl Layer {
         })
     }
 
-    pub fn len(&self) -> Option<usize> {
+    fn len(&self) -> Option<usize> {
         match self {
             Layer::Number(a) => Some(a.len()),
             Layer::Text(a) | Layer::TypeName(a) => Some(a.len()),
@@ -72,10 +72,9 @@ impl Layer {
     }
 }
 
-/// One input column: its name, the model column it feeds, and its layers.
+/// One input column: its name and its layers.
 pub struct Column {
     pub name: String,
-    pub feature: Option<usize>,
     pub layers: Vec<Layer>,
 }
 
@@ -97,12 +96,8 @@ pub struct Frame {
 }
 
 impl Frame {
-    /// Reads `[(name, [(kind, array), ...]), ...]`, mapping names to model columns with `index`.
-    pub fn from_python(
-        columns: &Bound<'_, PyAny>,
-        rows: usize,
-        index: impl Fn(&str) -> Option<usize>,
-    ) -> PyResult<Frame> {
+    /// Reads `[(name, [(kind, array), ...]), ...]`.
+    pub fn from_python(columns: &Bound<'_, PyAny>, rows: usize) -> PyResult<Frame> {
         let mut out = Vec::new();
         for item in columns.try_iter()? {
             let (name, layers): (String, Vec<(String, Bound<'_, PyAny>)>) = item?.extract()?;
@@ -115,11 +110,7 @@ impl Frame {
                     "column '{name}' has {len} values, the frame has {rows} rows"
                 )));
             }
-            out.push(Column {
-                feature: index(&name),
-                name,
-                layers,
-            });
+            out.push(Column { name, layers });
         }
         Ok(Frame { columns: out, rows })
     }

@@ -1,11 +1,13 @@
 //! `ae4j._native`: the Rust half of the `ae4j` Python package. A thin front end over
 //! `ae4j_core`: it loads models, reads input columns as Arrow arrays ([`arrow_in`]), hands them
-//! to the core's row path ([`rows`]) with the GIL released, and returns flat buffers that the
-//! Python half turns into a DataFrame of the input's kind.
+//! to the core's row path as a batch ([`rows`]) with the GIL released, and returns the scores as
+//! flat buffers named by the core's score table ([`scores`]), which the Python half turns into
+//! a DataFrame of the input's kind.
 
 mod arrow_in;
 mod model;
 mod rows;
+mod scores;
 
 use pyo3::prelude::*;
 

@@ -5,14 +5,16 @@ use std::path::Path;
 use std::sync::Arc;
 
 use ae4j_core::calibration::{self, Calibration, ThresholdRule};
+use ae4j_core::scorer::{Outputs, ScoreOptions, Scorer};
+use ae4j_core::table::{Layout, ScoreTable};
 use ae4j_core::{ConvertOptions, Model};
 use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList};
+use pyo3::types::PyDict;
 
 use crate::arrow_in::Frame;
-use crate::rows::{self, Request, Scores};
-use crate::ModelError;
+use crate::rows::Batch;
+use crate::{scores, ModelError};
 
 /// What the model was read from, for `save`.
 #[derive(Clone)]
@@ -138,9 +140,10 @@ impl NativeModel {
     }
 
     /// Scores a frame: `columns` is `[(name, [(kind, arrow_array), ...]), ...]`. Returns a dict
-    /// of little-endian buffers (see `python/ae4j/_native.pyi`).
-    #[allow(clippy::too_many_arguments)]
-    #[pyo3(signature = (columns, rows, *, per_feature, reconstruction, unknown_to_na, invalid_to_na, threshold, explain, stop_at_error))]
+    /// of little-endian buffers and the score table's column groups (see
+    /// `python/ae4j/_native.pyi`).
+    #[allow(clippy::too_many_arguments)] // Python's keyword arguments
+    #[pyo3(signature = (columns, rows, *, per_feature, reconstruction, unknown_to_na, invalid_to_na, threshold, explain, deep_features, record_errors))]
     fn score<'py>(
         &self,
         py: Python<'py>,
@@ -152,24 +155,40 @@ impl NativeModel {
         invalid_to_na: bool,
         threshold: Option<f64>,
         explain: usize,
-        stop_at_error: bool,
+        deep_features: Vec<i64>,
+        record_errors: bool,
     ) -> PyResult<Bound<'py, PyDict>> {
         if threshold.is_some_and(|t| t.is_nan()) {
             return Err(PyValueError::new_err("threshold must be a number, not NaN"));
         }
-        let frame = Frame::from_python(columns, rows, |n| self.model.column_index(n))?;
-        let request = Request {
-            options: options(unknown_to_na, invalid_to_na),
+        let model = &*self.model;
+        let deep = model
+            .deep_features(&deep_features)
+            .map_err(|e| PyValueError::new_err(format!("ae4j: deep_features: {e}")))?;
+        let explain = explain.min(model.n_features());
+        let outputs = Outputs {
             per_feature,
             reconstruction,
-            calibration: self.calibration.as_ref(),
-            threshold,
-            explain: explain.min(self.model.n_features()),
-            stop_at_error,
+            explain,
         };
-        let model = &self.model;
-        let scores = py.detach(|| rows::score_frame(model, &frame, request));
-        scores_to_dict(py, &scores)
+        let options = ScoreOptions {
+            convert: convert_options(unknown_to_na, invalid_to_na),
+            threshold,
+            outputs,
+        };
+        let scorer =
+            Scorer::new(model, self.calibration.as_ref(), options).with_deep_features(&deep);
+        let layout = Layout {
+            per_feature,
+            reconstruction,
+            decision: scorer.decides(),
+            explain,
+            error_column: record_errors,
+        };
+        let table = ScoreTable::new(model, layout, &[], ',').with_deep_features(&deep);
+        let batch = Batch::new(model, Frame::from_python(columns, rows)?);
+        let scores = py.detach(|| scorer.score_batch(&batch));
+        scores::to_dict(py, &table, &scores, explain)
     }
 
     /// A copy of this model calibrated on the frame's rows (bad rows are left out and counted).
@@ -185,30 +204,25 @@ impl NativeModel {
         invalid_to_na: bool,
         created: String,
     ) -> PyResult<NativeModel> {
-        let frame = Frame::from_python(columns, rows, |n| self.model.column_index(n))?;
-        let request = Request {
-            options: options(unknown_to_na, invalid_to_na),
-            per_feature: false,
-            reconstruction: false,
-            calibration: None,
-            threshold: None,
-            explain: 0,
-            stop_at_error: false,
+        let model = &*self.model;
+        let options = ScoreOptions {
+            convert: convert_options(unknown_to_na, invalid_to_na),
+            ..ScoreOptions::default()
         };
-        let model = &self.model;
+        let scorer = Scorer::new(model, None, options);
+        let batch = Batch::new(model, Frame::from_python(columns, rows)?);
         let calibration = py.detach(|| {
-            let scores = rows::score_frame(model, &frame, request);
-            let failed: std::collections::HashSet<usize> =
-                scores.failures.iter().map(|f| f.row).collect();
+            let scores = scorer.score_batch(&batch);
             let mses: Vec<f64> = scores
                 .mse
                 .iter()
-                .enumerate()
-                .filter(|(i, _)| !failed.contains(i))
-                .map(|(_, &m)| m)
+                .zip(&scores.errors)
+                .filter(|(_, e)| e.is_none())
+                .map(|(&m, _)| m)
                 .collect();
             let rule = ThresholdRule::Quantile(quantile);
-            Calibration::from_scores(model, mses, failed.len() as u64, rule, created, None)
+            let failed = scores.failed() as u64;
+            Calibration::from_scores(model, mses, failed, rule, created, None)
         });
         Ok(NativeModel {
             model: Arc::clone(&self.model),
@@ -251,37 +265,9 @@ impl NativeModel {
     }
 }
 
-fn options(unknown_to_na: bool, invalid_to_na: bool) -> ConvertOptions {
+fn convert_options(unknown_to_na: bool, invalid_to_na: bool) -> ConvertOptions {
     ConvertOptions {
         unknown_categorical_to_na: unknown_to_na,
         invalid_number_to_na: invalid_to_na,
     }
-}
-
-fn f64_bytes<'py>(py: Python<'py>, values: &[f64]) -> Bound<'py, PyBytes> {
-    let bytes: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
-    PyBytes::new(py, &bytes)
-}
-
-fn scores_to_dict<'py>(py: Python<'py>, s: &Scores) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    d.set_item("mse", f64_bytes(py, &s.mse))?;
-    d.set_item("squared_errors", f64_bytes(py, &s.squared_errors))?;
-    d.set_item("reconstruction", f64_bytes(py, &s.reconstruction))?;
-    d.set_item("anomaly", PyBytes::new(py, &s.anomaly))?;
-    d.set_item("percentile", f64_bytes(py, &s.percentile))?;
-    let cols: Vec<u8> = s.top_columns.iter().flat_map(|v| v.to_le_bytes()).collect();
-    d.set_item("top_columns", PyBytes::new(py, &cols))?;
-    d.set_item("top_shares", f64_bytes(py, &s.top_shares))?;
-    let failures = PyList::empty(py);
-    for f in &s.failures {
-        failures.append((
-            f.row,
-            f.error.exception_name(),
-            f.error.column(),
-            f.error.to_string(),
-        ))?;
-    }
-    d.set_item("failures", failures)?;
-    Ok(d)
 }

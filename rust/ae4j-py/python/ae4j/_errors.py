@@ -49,11 +49,6 @@ def predict_error(row: int, label: Any, exception: str, column: str, message: st
     return cls(row, label, column, exception, message)
 
 
-def record_text(exception: str, column: str, message: str) -> str:
-    """A failed row's text in the ``error`` column (as ``ae4j predict --on-error record``)."""
-    return f"column '{column}': {exception}: {message}"
-
-
 __all__ = [
     "ModelError",
     "PredictError",

@@ -6,7 +6,9 @@ import datetime as _dt
 import json
 import os
 import warnings
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Dict, List, Optional, Sequence, Union
+
+import numpy as np
 
 from . import _errors, _inputs, _outputs
 from ._native import NativeModel
@@ -70,6 +72,7 @@ class Model:
         threshold: Optional[float] = None,
         explain: int = 0,
         on_error: str = "raise",
+        deep_features: Union[None, int, Sequence[int]] = None,
     ) -> Any:
         """Scores every row of ``data``.
 
@@ -84,15 +87,20 @@ class Model:
         the other inputs) with ``Reconstruction.MSE``; ``anomaly`` and ``percentile`` when the
         model is calibrated or a ``threshold`` is given; ``reconstr_<slot>.SE`` with
         ``per_feature``; ``reconstr_<slot>`` with ``reconstruction``; ``top_<i>_column`` and
-        ``top_<i>_share`` for the ``explain`` columns with the largest share of the error; and
-        an ``error`` column with ``on_error="record"``.
+        ``top_<i>_share`` for the ``explain`` columns with the largest share of the error;
+        H2O's deep features ``DF.L<layer+1>.C<unit>`` for each hidden layer of
+        ``deep_features`` (0-based, an int or a list: h2o's ``deepfeatures(frame, layer)``),
+        after every other score column in the order given; and an ``error`` column with
+        ``on_error="record"``.
 
         Raises a :class:`ae4j.PredictError` subclass for the first bad row with
-        ``on_error="raise"``.
+        ``on_error="raise"``, and ``ValueError`` naming the valid range for a hidden layer the
+        model does not have.
         """
         if on_error not in ("raise", "record"):
             raise ValueError(f"ae4j: on_error must be 'raise' or 'record', not {on_error!r}")
         explain = _non_negative_int("explain", explain)
+        layers = _layers(deep_features)
         if threshold is not None:
             threshold = float(threshold)
         frame = self._frame(data)
@@ -105,27 +113,12 @@ class Model:
             invalid_to_na=bool(convert_invalid_numbers_to_na),
             threshold=threshold,
             explain=explain,
-            stop_at_error=on_error == "raise",
+            deep_features=layers,
+            record_errors=on_error == "record",
         )
-        errors = None
-        if on_error == "raise":
-            if raw["failures"]:
-                raise self._error(frame, raw["failures"][0])
-        else:
-            errors = [None] * frame.rows
-            for row, exception, column, message in raw["failures"]:
-                errors[row] = _errors.record_text(exception, column, message)
-        columns = _outputs.columns_of(
-            raw,
-            frame.rows,
-            self.columns,
-            self.slot_names,
-            bool(per_feature),
-            bool(reconstruction),
-            self._native.calibration_json is not None or threshold is not None,
-            min(explain, len(self.columns)),
-            errors,
-        )
+        if on_error == "raise" and raw["failures"]:
+            raise self._error(frame, raw["failures"][0])
+        columns = _outputs.columns_of(raw, frame.rows, self.columns)
         return _outputs.build(frame, columns)
 
     def save(self, path: PathLike) -> None:
@@ -153,7 +146,7 @@ class Model:
         return frame
 
     def _error(self, frame: "_inputs.Frame", failure: tuple) -> "_errors.PredictError":
-        row, exception, column, message = failure
+        row, exception, column, message, _text = failure
         label = frame.index[row] if frame.index is not None else row
         return _errors.predict_error(row, label, exception, column, message)
 
@@ -195,6 +188,23 @@ def load(source: Union[PathLike, bytes, bytearray, memoryview]) -> Model:
     if not os.path.exists(path):
         raise FileNotFoundError(f"ae4j: no model at {path}")
     return Model(NativeModel.load_path(path))
+
+
+def _layers(deep_features: Any) -> List[int]:
+    """``deep_features`` as a list of layer numbers (checked against the model natively)."""
+    if deep_features is None:
+        return []
+    chosen = [deep_features] if isinstance(deep_features, int) else deep_features
+    try:
+        chosen = list(chosen)
+    except TypeError:
+        chosen = [deep_features]
+    for layer in chosen:
+        if isinstance(layer, bool) or not isinstance(layer, (int, np.integer)):
+            raise ValueError(
+                f"ae4j: deep_features must be a hidden layer number or a list of them, not {deep_features!r}"
+            )
+    return [int(layer) for layer in chosen]
 
 
 def _non_negative_int(name: str, value: Any) -> int:

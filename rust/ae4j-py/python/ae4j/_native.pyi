@@ -36,11 +36,17 @@ class NativeModel:
         invalid_to_na: bool,
         threshold: Optional[float],
         explain: int,
-        stop_at_error: bool,
+        deep_features: Sequence[int],
+        record_errors: bool,
     ) -> Dict[str, Any]:
-        """Scores with the GIL released. Returns little-endian buffers: mse, squared_errors,
-        reconstruction, percentile, top_shares (f64), anomaly (u8: 0, 1, 2 = failed row),
-        top_columns (i32, -1 = none), and failures: [(row, exception, column, message)]."""
+        """Scores every row with the GIL released, on every core (the core's
+        Scorer::score_batch). Returns ``groups``: the core score table's column groups in order,
+        ``[(tag, names)]`` with tag one of mse, decision, per_feature, reconstruction,
+        explanation, deep_features, error; little-endian buffers: mse, squared_errors,
+        reconstruction, deep_features (f64, row-major), percentile, top_shares (f64), anomaly
+        (u8: 0, 1, 2 = failed row), top_columns (i32, -1 = none); and failures:
+        ``[(row, exception, column, message, text)]`` (text: the ``error`` cell). Raises
+        ValueError for a hidden layer the model lacks, naming the valid range."""
     def calibrate(
         self,
         columns: Columns,
