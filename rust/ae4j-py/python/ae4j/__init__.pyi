@@ -1,7 +1,7 @@
 """Type stubs for ae4j: exact, fast scoring of H2O deep-learning autoencoders."""
 
 import os
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Dict, List, Optional, Sequence, Union
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -56,9 +56,13 @@ class Model:
         threshold: Optional[float] = None,
         explain: int = 0,
         on_error: str = "raise",
+        deep_features: Union[None, int, Sequence[int]] = None,
     ) -> Any:
         """Scores every row of a pandas/Polars DataFrame, pyarrow Table/RecordBatch, dict of
-        columns, list of dicts or 2-D numpy array; returns a DataFrame of the input's kind."""
+        columns, list of dicts or 2-D numpy array; returns a DataFrame of the input's kind.
+        ``deep_features``: hidden layers (0-based) whose activations to add as H2O's
+        ``DF.L<layer+1>.C<unit>`` columns, after every other score column (ValueError naming
+        the valid range for a layer the model lacks)."""
     def save(self, path: PathLike) -> None:
         """Writes the model with its calibration, as `ae4j calibrate` does."""
 
