@@ -75,6 +75,10 @@ def _series_layers(series: Any) -> List[Layer]:
         except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError, OverflowError):
             return _object_layers(series.tolist())
         return _array_layers(array)
+    if isinstance(dtype, np.dtype) and dtype.kind == "f":
+        # Zero-copy where the column is float64; NaN stays a value, and the scorer reads a NaN
+        # number as missing (so the NaN scan of from_pandas is not needed).
+        return [("value", pa.array(series.to_numpy(dtype=np.float64, copy=False)))]
     try:
         return _array_layers(pa.array(series, from_pandas=True))
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, TypeError):
