@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The Python package (rust/ae4j-py): builds the manylinux2014 abi3 wheel with maturin + zig,
 # checks its tag and that it needs no glibc newer than 2.17, installs it into a test venv with
-# pandas, Polars, pyarrow, numpy, pytest and h2o==3.46.0.7 (for the mojo_predict_pandas
-# drop-in test, which runs genmodel's PredictCsv with Java), and runs the pytest suite.
+# pandas, Polars, pyarrow, numpy, pytest, h2o==3.46.0.7 (for the mojo_predict_pandas
+# drop-in test, which runs genmodel's PredictCsv with Java) and scikit-learn (for
+# ae4j.pipeline.from_sklearn's tests), and runs the pytest suite.
 # Venvs are cached under ~/.cache/ae4j/, keyed by the versions they hold.
 # AE4J_WHEEL=FILE tests that wheel instead of building one; AE4J_BIN=FILE uses that CLI.
 # Under CI=true a missing prerequisite (python3, java, objdump) is a failure, never a skip.
@@ -10,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
-TEST_REQUIREMENTS="numpy pandas polars pyarrow pytest h2o==3.46.0.7"
+TEST_REQUIREMENTS="numpy pandas polars pyarrow pytest h2o==3.46.0.7 scikit-learn"
 PYTHON=${PYTHON:-python3}
 CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/ae4j
 

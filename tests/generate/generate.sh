@@ -5,6 +5,9 @@
 #   bash tests/generate/generate.sh deepfeatures    only tests/fixtures/deepfeatures/ (re-trains, checks
 #                                                   the weights equal the committed MOJOs', never
 #                                                   rewrites the models or the cases)
+#   bash tests/generate/generate.sh pipeline        only tests/fixtures/pipeline/ (raw data, pandas +
+#                                                   scikit-learn, spec, a new MOJO/POJO, genmodel's
+#                                                   scores of the transformed rows; see pipeline.py)
 # Needs: python3.11 (venv), Java 17 (java, javac), mvn; PyPI and Maven Central reachable.
 # H2O is started on 127.0.0.1 only and shut down at the end.  Tests never run this.
 set -euo pipefail
@@ -23,6 +26,18 @@ for w in /tmp/h2o-pkg/h2o-3.46.0.7-*.whl; do [ -f "$w" ] && WHEEL="$w"; done   #
 .venv/bin/python -c 'import h2o; assert h2o.__version__ == "3.46.0.7", h2o.__version__'
 if [ "${1:-}" = deepfeatures ]; then
   exec .venv/bin/python deepfeatures.py
+fi
+if [ "${1:-}" = pipeline ]; then
+  mvn -q -B -f pom.xml dependency:copy-dependencies -DoutputDirectory="$BUILD/lib"
+  P="$BUILD/pipeline"
+  rm -rf "$P"
+  .venv/bin/python pipeline.py train
+  mkdir -p "$P/pojo" "$P/classes"
+  javac -nowarn -encoding UTF-8 -cp "$BUILD/lib/*" -d "$P/pojo" ../fixtures/pipeline/*.java
+  javac -encoding UTF-8 -cp "$BUILD/lib/*" -d "$P/classes" GenmodelHarness.java
+  java -Xmx1g -Dfile.encoding=UTF-8 -cp "$BUILD/lib/*:$P/pojo:$P/classes" \
+    GenmodelHarness "$P/partial" "$P/genmodel"
+  exec .venv/bin/python pipeline.py merge
 fi
 
 # 2. h2o-genmodel 3.46.0.7 and its runtime dependencies (gson, ...) into build/lib.

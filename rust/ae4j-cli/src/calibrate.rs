@@ -2,6 +2,7 @@
 //! row is an anomaly and the distribution of the normal rows' MSE (for percentiles).
 
 use ae4j_core::calibration::{self, Calibration, ThresholdRule};
+use ae4j_core::pipeline;
 use ae4j_core::scorer::{ScoreOptions, Scorer};
 use ae4j_core::ConvertOptions;
 use anyhow::{bail, Context, Result};
@@ -20,15 +21,24 @@ pub fn run(args: &CalibrateArgs) -> Result<()> {
         (None, Some(t)) => ThresholdRule::Fixed(t),
         _ => bail!("give exactly one of --quantile and --threshold"),
     };
-    let (model, _) = model_file::load(&args.model)?;
+    // A model's pipeline applies: the normal rows are raw rows, as `predict` reads them.
+    let model_file::ModelFile {
+        model, pipeline, ..
+    } = model_file::load(&args.model)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.unwrap_or(0))
         .build()
         .context("cannot start worker threads")?;
-    let input = CsvInput::open(&args.input, args.separator, &model, args.quiet)?;
+    let input = CsvInput::open(
+        &args.input,
+        args.separator,
+        &model,
+        pipeline.as_ref(),
+        args.quiet,
+    )?;
     let header = &input.header;
     // Only the MSE is wanted: no decision, no explanation.
-    let scorer = Scorer::new(
+    let mut scorer = Scorer::new(
         &model,
         None,
         ScoreOptions {
@@ -39,6 +49,9 @@ pub fn run(args: &CalibrateArgs) -> Result<()> {
             ..ScoreOptions::default()
         },
     );
+    if let Some(p) = &pipeline {
+        scorer = scorer.with_pipeline(p);
+    }
     let progress = input::progress_bar(input.len, args.quiet);
     let mut mses = Vec::new();
     let mut failures: Vec<String> = Vec::new();
@@ -107,8 +120,9 @@ pub fn run(args: &CalibrateArgs) -> Result<()> {
     Ok(())
 }
 
-/// A MOJO gets the calibration as an extra zip entry (genmodel still reads it); a POJO source
-/// is copied with a sidecar file beside it.
+/// A MOJO gets the calibration as an extra zip entry (genmodel still reads it; every other
+/// entry, a pipeline's too, is kept); a POJO source is copied with a sidecar file beside it
+/// (and its pipeline's sidecar, if it has one).
 fn write_model(args: &CalibrateArgs, calibration: &Calibration) -> Result<()> {
     let bytes = std::fs::read(&args.model)
         .with_context(|| format!("cannot read {}", args.model.display()))?;
@@ -123,6 +137,7 @@ fn write_model(args: &CalibrateArgs, calibration: &Calibration) -> Result<()> {
     } else {
         if std::path::Path::new(&args.output) != args.model.as_path() {
             write_atomically(&output, &bytes)?;
+            copy_pipeline_sidecar(&args.model, std::path::Path::new(&args.output))?;
         }
         let sidecar = AtomicOutput::new(
             &calibration::sidecar_path(std::path::Path::new(&args.output))
@@ -134,7 +149,18 @@ fn write_model(args: &CalibrateArgs, calibration: &Calibration) -> Result<()> {
     Ok(())
 }
 
-fn write_atomically(output: &AtomicOutput, bytes: &[u8]) -> Result<()> {
+/// A model's pipeline sidecar copied beside its copy (nothing when it has none).
+pub fn copy_pipeline_sidecar(model: &std::path::Path, copy: &std::path::Path) -> Result<()> {
+    let from = pipeline::sidecar_path(model);
+    if !from.exists() {
+        return Ok(());
+    }
+    let text = std::fs::read(&from).with_context(|| format!("cannot read {}", from.display()))?;
+    let to = pipeline::sidecar_path(copy).display().to_string();
+    write_atomically(&AtomicOutput::new(&to), &text)
+}
+
+pub fn write_atomically(output: &AtomicOutput, bytes: &[u8]) -> Result<()> {
     let result = output.writer().and_then(|mut w| {
         w.write_all(bytes)
             .and_then(|_| w.flush())

@@ -7,6 +7,7 @@ use std::io::{self, Read};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 use ae4j_core::convert::csv_cell;
+use ae4j_core::pipeline::Pipeline;
 use ae4j_core::scorer::{Header, PositionalRow, RowFailure, RowScorer, Scored, Scorer};
 use ae4j_core::{Cell, Model};
 use anyhow::{bail, Context, Result};
@@ -28,9 +29,16 @@ pub struct CsvInput {
 }
 
 impl CsvInput {
-    /// Opens `path` (`-` for stdin), reads the header and checks it names model columns;
-    /// reports absent and unused columns on stderr unless `quiet`.
-    pub fn open(path: &str, sep: char, model: &Model, quiet: bool) -> Result<CsvInput> {
+    /// Opens `path` (`-` for stdin), reads the header and checks it names model columns (the
+    /// pipeline's raw inputs, for a model with one); reports absent and unused columns on
+    /// stderr unless `quiet`.
+    pub fn open(
+        path: &str,
+        sep: char,
+        model: &Model,
+        pipeline: Option<&Pipeline>,
+        quiet: bool,
+    ) -> Result<CsvInput> {
         if !sep.is_ascii() {
             bail!("--separator must be a single ASCII character");
         }
@@ -50,7 +58,15 @@ impl CsvInput {
                 Box::new(Newlines::new(input)) as Box<dyn Read + Send>,
             ));
         let header = Header::new(model, read_header(&mut reader, path)?);
-        check_header(model, &header, quiet)?;
+        let expected: Vec<&str> = match pipeline {
+            Some(p) => p.inputs().iter().map(|i| i.name.as_str()).collect(),
+            None => model.columns().iter().map(|c| c.name.as_str()).collect(),
+        };
+        let what = match pipeline {
+            Some(_) => Expected::PIPELINE,
+            None => Expected::MODEL,
+        };
+        check_header(&expected, &what, header.names(), quiet)?;
         Ok(CsvInput {
             reader,
             header,
@@ -125,47 +141,65 @@ fn read_header<R: Read>(reader: &mut csv::Reader<R>, name: &str) -> Result<Vec<S
         .collect()
 }
 
-/// The header must name at least one model column; say which are absent or unused, as
-/// genmodel's PredictCsv does.
-fn check_header(model: &Model, header: &Header, quiet: bool) -> Result<()> {
-    let mapping = header.mapping();
-    let used: Vec<bool> = (0..model.n_features())
-        .map(|f| mapping.contains(&Some(f)))
+/// What a header should name, as the messages say it.
+struct Expected {
+    /// "the model's columns"
+    all: &'static str,
+    /// "model columns"
+    some: &'static str,
+}
+
+impl Expected {
+    const MODEL: Expected = Expected {
+        all: "the model's columns",
+        some: "model columns",
+    };
+    const PIPELINE: Expected = Expected {
+        all: "the pipeline's inputs",
+        some: "pipeline inputs",
+    };
+}
+
+/// The header must name at least one expected column (the model's, or a pipeline's inputs);
+/// say which are absent or unused, as genmodel's PredictCsv does.
+fn check_header(expected: &[&str], what: &Expected, header: &[String], quiet: bool) -> Result<()> {
+    let used: Vec<bool> = expected
+        .iter()
+        .map(|e| header.iter().any(|h| h == e))
         .collect();
     if !used.iter().any(|&u| u) {
-        let names: Vec<&str> = model.columns().iter().map(|c| c.name.as_str()).collect();
         bail!(
-            "the input header ({}) names none of the model's columns ({})",
-            header.names().join(","),
-            names.join(",")
+            "the input header ({}) names none of {} ({})",
+            header.join(","),
+            what.all,
+            expected.join(",")
         );
     }
     if !quiet {
-        let missing: Vec<&str> = model
-            .columns()
+        let missing: Vec<&str> = expected
             .iter()
             .zip(&used)
             .filter(|(_, u)| !**u)
-            .map(|(c, _)| c.name.as_str())
+            .map(|(c, _)| *c)
             .collect();
         if !missing.is_empty() {
             eprintln!(
-                "ae4j: {} model columns are not in the input and are scored as missing: {}",
+                "ae4j: {} {} are not in the input and are scored as missing: {}",
                 missing.len(),
+                what.some,
                 missing.join(", ")
             );
         }
         let unused: Vec<&str> = header
-            .names()
             .iter()
-            .zip(mapping)
-            .filter(|(_, m)| m.is_none())
-            .map(|(h, _)| h.as_str())
+            .filter(|h| !expected.contains(&h.as_str()))
+            .map(String::as_str)
             .collect();
         if !unused.is_empty() {
             eprintln!(
-                "ae4j: {} input columns are not model columns and are ignored: {}",
+                "ae4j: {} input columns are not {} and are ignored: {}",
                 unused.len(),
+                what.some,
                 unused.join(", ")
             );
         }

@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 use std::io::Write as _;
 
+use ae4j_core::pipeline::{Input, Type};
 use anyhow::Result;
 use serde::Serialize;
 
@@ -21,6 +22,23 @@ struct Inspection<'a> {
     n_slots: usize,
     columns: Vec<ColumnInfo<'a>>,
     calibration: Option<CalibrationInfo<'a>>,
+    pipeline: Option<PipelineInfo<'a>>,
+}
+
+/// The preprocessing pipeline stored with the model: its raw inputs and what it produces.
+#[derive(Serialize)]
+struct PipelineInfo<'a> {
+    inputs: &'a [Input],
+    steps: usize,
+    outputs: Vec<OutputInfo<'a>>,
+    model_fingerprint: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct OutputInfo<'a> {
+    name: &'a str,
+    #[serde(rename = "type")]
+    kind: &'a str,
 }
 
 #[derive(Serialize)]
@@ -44,7 +62,11 @@ struct ColumnInfo<'a> {
 }
 
 pub fn run(args: &InspectArgs) -> Result<()> {
-    let (model, calibration) = crate::model_file::load(&args.model)?;
+    let crate::model_file::ModelFile {
+        model,
+        calibration,
+        pipeline,
+    } = crate::model_file::load(&args.model)?;
     let info = model.info();
     let view = Inspection {
         format: &info.format,
@@ -77,6 +99,18 @@ pub fn run(args: &InspectArgs) -> Result<()> {
             created: &c.created,
             source: c.source.as_deref(),
             model_fingerprint: &c.model_fingerprint,
+        }),
+        pipeline: pipeline.as_ref().map(|p| PipelineInfo {
+            inputs: p.inputs(),
+            steps: p.spec().steps.len(),
+            outputs: p
+                .outputs()
+                .map(|(name, ty)| OutputInfo {
+                    name,
+                    kind: ty.name(),
+                })
+                .collect(),
+            model_fingerprint: p.spec().model_fingerprint.as_deref(),
         }),
     };
     let text = if args.json {
@@ -136,6 +170,25 @@ fn as_text(view: &Inspection, args: &InspectArgs) -> String {
         }
         None => {
             let _ = writeln!(out, "calibration:  none (ae4j calibrate adds one)");
+        }
+    }
+    match &view.pipeline {
+        Some(p) => {
+            let inputs: Vec<String> = p
+                .inputs
+                .iter()
+                .map(|i| format!("{} ({})", i.name, Type::from(i.kind)))
+                .collect();
+            let _ = writeln!(
+                out,
+                "pipeline:     {} steps from {} raw inputs: {} (ae4j pipeline show prints it)",
+                p.steps,
+                inputs.len(),
+                inputs.join(", ")
+            );
+        }
+        None => {
+            let _ = writeln!(out, "pipeline:     none (ae4j pipeline attach adds one)");
         }
     }
     for c in &view.columns {

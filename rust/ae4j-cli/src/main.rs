@@ -7,6 +7,7 @@ mod import_h2o;
 mod input;
 mod inspect;
 mod model_file;
+mod pipeline_cmd;
 mod predict;
 
 use std::path::PathBuf;
@@ -33,7 +34,7 @@ enum Command {
     /// Calibrate a model on normal data: store with it the MSE threshold above which a row is an
     /// anomaly, and the normal rows' MSE distribution (for percentiles).
     Calibrate(CalibrateArgs),
-    /// Show a model's columns, domains, layers, activation, versions and calibration.
+    /// Show a model's columns, domains, layers, activation, versions, calibration and pipeline.
     Inspect(InspectArgs),
     /// Serve models over HTTP: native JSON/CSV scoring, the Open Inference Protocol v2
     /// (KServe, Triton) and the MLflow/SageMaker contract, with health checks and metrics.
@@ -42,6 +43,9 @@ enum Command {
     /// with export_weights_and_biases=True) and write it as a MOJO zip — where H2O's own
     /// MOJO/POJO export is refused.
     ImportH2o(import_h2o::ImportH2oArgs),
+    /// Preprocessing that travels with the model: check a pipeline spec, show it (or what it
+    /// makes of raw rows), attach it to a model (`predict` then reads raw input columns).
+    Pipeline(pipeline_cmd::PipelineArgs),
 }
 
 #[derive(Args)]
@@ -102,6 +106,9 @@ pub struct PredictArgs {
     /// Never show the progress bar.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Do not run the model's preprocessing pipeline: the input has the model's own columns.
+    #[arg(long)]
+    pub no_pipeline: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -170,6 +177,7 @@ fn main() -> ExitCode {
         Command::Inspect(args) => inspect::run(&args),
         Command::Serve(args) => ae4j_serve::run(&args),
         Command::ImportH2o(args) => import_h2o::run(&args),
+        Command::Pipeline(args) => pipeline_cmd::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -27,7 +27,13 @@ struct Job<'a> {
 }
 
 pub fn run(args: &PredictArgs) -> Result<()> {
-    let (model, calibration) = model_file::load(&args.model)?;
+    let model_file::ModelFile {
+        model,
+        calibration,
+        pipeline,
+    } = model_file::load(&args.model)?;
+    // --no-pipeline: the rows are already transformed (the pipeline's output columns).
+    let pipeline = pipeline.filter(|_| !args.no_pipeline);
     if let Some(t) = args.threshold {
         if !t.is_finite() {
             bail!("--threshold must be a finite number");
@@ -48,7 +54,13 @@ pub fn run(args: &PredictArgs) -> Result<()> {
         .num_threads(args.threads.unwrap_or(0))
         .build()
         .context("cannot start worker threads")?;
-    let input = CsvInput::open(&args.input, args.separator, &model, args.quiet)?;
+    let input = CsvInput::open(
+        &args.input,
+        args.separator,
+        &model,
+        pipeline.as_ref(),
+        args.quiet,
+    )?;
     let kept = args
         .keep
         .iter()
@@ -73,9 +85,13 @@ pub fn run(args: &PredictArgs) -> Result<()> {
             explain: args.explain,
         },
     };
+    let mut scorer =
+        Scorer::new(&model, calibration.as_ref(), options).with_deep_features(&deep_features);
+    if let Some(p) = &pipeline {
+        scorer = scorer.with_pipeline(p);
+    }
     let job = Job {
-        scorer: Scorer::new(&model, calibration.as_ref(), options)
-            .with_deep_features(&deep_features),
+        scorer,
         header: &input.header,
         table: ScoreTable::new(&model, layout, &args.keep, args.separator)
             .with_deep_features(&deep_features),

@@ -8,6 +8,10 @@ use crate::error::{RowError, ShapeError};
 /// CSV row, a cell that is not UTF-8, a raw row of the wrong length).
 pub const MALFORMED_ROW: &str = "MalformedRow";
 
+/// The kind of a row the preprocessing pipeline could not transform (a domain error, a bad
+/// timestamp, unparsable number text for a number input); the message names the step or input.
+pub const PIPELINE_ROW: &str = "PipelineException";
+
 /// Why a row could not be scored.
 ///
 /// Two spellings, both kept from before the row path was one: [`fmt::Display`] is the CLI's
@@ -16,11 +20,12 @@ pub const MALFORMED_ROW: &str = "MalformedRow";
 /// the message also given apart in JSON answers).
 #[derive(Clone, Debug, PartialEq)]
 pub struct RowFailure {
-    /// genmodel's exception class (simple name), or [`MALFORMED_ROW`].
+    /// genmodel's exception class (simple name), [`MALFORMED_ROW`] or [`PIPELINE_ROW`].
     pub kind: String,
     /// genmodel's message (or what is wrong with the row).
     pub message: String,
-    /// The model column of the bad value; `None` for a malformed row.
+    /// The model column of the bad value (the input or step column for a pipeline error);
+    /// `None` for a malformed row.
     pub column: Option<String>,
 }
 

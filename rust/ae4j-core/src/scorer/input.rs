@@ -1,13 +1,14 @@
 //! How a row arrives, and where it becomes genmodel's raw row: as raw values, as named cells
 //! (a RowData, a JSON record), or as cells found by position under a header (a CSV record).
 //!
-//! [`Conversion`] is the one step from cells to the raw row. A preprocessing pipeline (raw
-//! input columns transformed before genmodel's conversion) belongs here, as a step each of
-//! its methods runs on the cells before they are converted.
+//! [`Conversion`] is the one step from cells to the raw row. With a preprocessing pipeline
+//! ([`crate::Scorer::with_pipeline`]) the cells are the pipeline's raw inputs: they are read
+//! into its working row, transformed, and the result is converted as named cells.
 
 use crate::convert::{Cell, ConvertOptions};
 use crate::error::{RowError, ShapeError};
 use crate::model::Model;
+use crate::pipeline::{Pipeline, Work};
 
 use super::failure::RowFailure;
 
@@ -77,6 +78,9 @@ pub struct Conversion<'c> {
     pub(super) raw: &'c mut [f64],
     /// Kept empty between rows; only its allocation is reused (see [`recycle`]).
     pub(super) cells: &'c mut NamedCells<'static>,
+    /// The pipeline the cells go through first, and its working row.
+    pub(super) pipeline: Option<&'c Pipeline>,
+    pub(super) work: &'c mut Work,
 }
 
 impl<'c> Conversion<'c> {
@@ -103,10 +107,15 @@ impl<'c> Conversion<'c> {
         fill: impl FnOnce(&mut NamedCells<'s>) -> Result<(), RowFailure>,
     ) -> Result<(), RowFailure> {
         let mut cells = recycle(std::mem::take(self.cells));
-        let result = fill(&mut cells).and_then(|()| {
-            self.model
+        let result = fill(&mut cells).and_then(|()| match self.pipeline {
+            None => self
+                .model
                 .convert_row(&cells, self.options, self.raw)
-                .map_err(RowFailure::from)
+                .map_err(RowFailure::from),
+            Some(p) => {
+                p.read_named(&cells, self.work)?;
+                self.transform(p)
+            }
         });
         *self.cells = recycle(cells);
         result
@@ -127,6 +136,9 @@ impl<'c> Conversion<'c> {
                 header.len()
             )));
         }
+        if let Some(p) = self.pipeline {
+            return self.positional_inputs(p, header, row);
+        }
         self.raw.fill(f64::NAN);
         for (pos, feature) in header.mapping.iter().enumerate() {
             let Some(feature) = *feature else { continue };
@@ -144,6 +156,33 @@ impl<'c> Conversion<'c> {
             }
         }
         Ok(())
+    }
+
+    /// A positional row of a pipeline's raw inputs: a missing cell leaves an earlier cell of
+    /// the same name in place, as without a pipeline; the first unreadable cell is the error.
+    fn positional_inputs(
+        &mut self,
+        p: &Pipeline,
+        header: &Header,
+        row: &impl PositionalRow,
+    ) -> Result<(), RowFailure> {
+        p.begin(self.work);
+        for (pos, name) in header.names.iter().enumerate() {
+            let Some(input) = p.input_index(name) else {
+                continue;
+            };
+            let cell = row.cell(pos)?;
+            if cell != Cell::Missing {
+                p.set_input(self.work, input, cell)?;
+            }
+        }
+        self.transform(p)
+    }
+
+    /// Runs the pipeline's steps on its working row and converts the result to the raw row.
+    fn transform(&mut self, p: &Pipeline) -> Result<(), RowFailure> {
+        p.run(self.work)?;
+        p.convert(self.model, self.options, self.work, self.raw)
     }
 
     /// Of a positional row's bad cells, the one genmodel's PredictCsv reports: it puts the
@@ -165,7 +204,7 @@ impl<'c> Conversion<'c> {
 
 /// An empty vector of cells with another lifetime, keeping the allocation: the named form
 /// reuses one buffer for every row although each row's cells borrow from that row.
-fn recycle<'a, 'b>(mut cells: NamedCells<'a>) -> NamedCells<'b> {
+pub(crate) fn recycle<'a, 'b>(mut cells: NamedCells<'a>) -> NamedCells<'b> {
     cells.clear();
     // Same element layout: the standard library collects this in place (no allocation).
     cells.into_iter().map(|_| unreachable!("empty")).collect()

@@ -18,8 +18,9 @@
 //!   [`Scorer::with_deep_features`]) that asks for it, a field of [`Scored`] filled in
 //!   [`RowScorer::score_in_place`], a column of [`BatchScores`] filled in its `push`, and a
 //!   [`crate::table::ColumnGroup`].
-//! - **Preprocessing** (raw input columns transformed before genmodel's conversion): a step of
-//!   [`Conversion`], run on the cells before they are converted; a [`Scorer`] would carry it.
+//! - **Preprocessing** (raw input columns transformed before genmodel's conversion): the
+//!   [`crate::pipeline::Pipeline`] a [`Scorer`] carries ([`Scorer::with_pipeline`]), run by
+//!   [`Conversion::named`] and [`Conversion::positional`] on the raw cells.
 //! - **Another front end** (Python with columns of typed cells): implement [`RowSource`] for
 //!   its batch type with [`Conversion::named`] (or [`Conversion::positional`]) and call
 //!   [`Scorer::score_batch`].
@@ -30,7 +31,8 @@ mod input;
 mod row;
 
 pub use batch::BatchScores;
-pub use failure::{RowFailure, MALFORMED_ROW};
+pub use failure::{RowFailure, MALFORMED_ROW, PIPELINE_ROW};
+pub(crate) use input::recycle;
 pub use input::{Conversion, Header, NamedCells, PositionalRow, RowSource};
 pub use row::{RowScorer, Scored};
 
@@ -38,6 +40,7 @@ use crate::calibration::{self, Calibration, Decision};
 use crate::convert::ConvertOptions;
 use crate::deep::DeepFeatures;
 use crate::model::Model;
+use crate::pipeline::Pipeline;
 
 /// What the row path computes besides the MSE (the squared errors and the reconstruction are
 /// always computed; these say which a batch keeps).
@@ -70,6 +73,8 @@ pub struct Scorer<'m> {
     options: ScoreOptions,
     /// Hidden-layer activations to compute from the same forward pass (H2O's deep features).
     deep: Option<&'m DeepFeatures>,
+    /// The preprocessing from raw input cells to the model's columns.
+    pipeline: Option<&'m Pipeline>,
 }
 
 impl<'m> Scorer<'m> {
@@ -83,7 +88,21 @@ impl<'m> Scorer<'m> {
             calibration,
             options,
             deep: None,
+            pipeline: None,
         }
+    }
+
+    /// Runs `pipeline` on every row given as cells ([`Conversion::named`],
+    /// [`Conversion::positional`]): those cells are then the pipeline's raw inputs. A raw row
+    /// ([`Conversion::raw_values`]) is taken as already transformed.
+    pub fn with_pipeline(mut self, pipeline: &'m Pipeline) -> Self {
+        self.pipeline = Some(pipeline);
+        self
+    }
+
+    /// The pipeline rows go through, if any.
+    pub fn pipeline(&self) -> Option<&'m Pipeline> {
+        self.pipeline
     }
 
     /// Also computes these hidden layers' activations for every row (H2O's deep features, the

@@ -4,6 +4,7 @@ use crate::calibration::Decision;
 use crate::convert::Cell;
 use crate::forward::Scratch;
 use crate::model::Model;
+use crate::pipeline::Work;
 
 use super::input::{Conversion, Header, NamedCells, PositionalRow};
 use super::{RowFailure, Scorer};
@@ -39,6 +40,8 @@ pub struct RowScorer {
     explanation: Vec<(usize, f64)>,
     deep_features: Vec<f64>,
     cells: NamedCells<'static>,
+    /// The working row of the scorer's pipeline (empty without one).
+    work: Work,
 }
 
 impl RowScorer {
@@ -51,6 +54,7 @@ impl RowScorer {
             explanation: Vec::new(),
             deep_features: Vec::new(),
             cells: Vec::new(),
+            work: Work::default(),
         }
     }
 
@@ -90,6 +94,8 @@ impl RowScorer {
             options: scorer.options().convert,
             raw: &mut self.raw,
             cells: &mut self.cells,
+            pipeline: scorer.pipeline(),
+            work: &mut self.work,
         };
         convert(&mut conversion)?;
         Ok(&self.raw)
