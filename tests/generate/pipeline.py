@@ -147,7 +147,7 @@ def edge_rows(base):
                                                     "log1p of -5"), amount="-5.0")
     add("unparsable number text in amount", err("amount", "input", "amount", "not a number"),
         amount="abc")
-    add("balance 0: division by zero in ratio", err("balance", "derive", "ratio",
+    add("balance 0: division by zero in ratio", err("ratio", "derive", "ratio",
                                                      "division by zero"), balance="0")
     add("missing balance: ratio missing, both imputed", balance="")
     add("ratio above 10: clipped", amount="5000.0", balance="10.0")
@@ -258,7 +258,10 @@ def make_spec(ap, ct, common):
             .derive("day_of_week", "day_of_week(ts)")
             .derive("ratio", "amount / balance")
             .clip("ratio", max=RATIO_MAX)
-            .map("merchant", {m: m for m in common}, default="other", into="merchant_group"))
+            .map("merchant", {m: m for m in common}, default="other", into="merchant_group")
+            # pandas holds the flag as 1.0/0.0 (`frame`), and so sklearn's imputer fills it
+            # with a number: the spec's boolean becomes that number before the sklearn steps
+            .derive("online", "if(online, 1.0, 0.0)"))
     hand = len(spec.steps)
     spec.extend(ap.from_sklearn(ct))
     return spec, hand
