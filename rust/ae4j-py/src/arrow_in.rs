@@ -19,6 +19,9 @@ pub enum Layer {
     Text(LargeStringArray),
     /// Booleans: genmodel refuses them (`java.lang.Boolean`).
     Boolean(BooleanArray),
+    /// Booleans for a pipeline's raw inputs, as the texts `true` / `false` (which a boolean
+    /// input reads; see [`Frame::booleans_as_text`]).
+    BooleanText(BooleanArray),
     /// The type names of values of another type (a datetime, say), refused by name.
     TypeName(LargeStringArray),
     /// A column of nulls only.
@@ -52,7 +55,7 @@ impl Layer {
         match self {
             Layer::Number(a) => Some(a.len()),
             Layer::Text(a) | Layer::TypeName(a) => Some(a.len()),
-            Layer::Boolean(a) => Some(a.len()),
+            Layer::Boolean(a) | Layer::BooleanText(a) => Some(a.len()),
             Layer::Null => None,
         }
     }
@@ -67,6 +70,9 @@ impl Layer {
             Layer::Text(a) => a.is_valid(row).then(|| Cell::Text(a.value(row))),
             Layer::TypeName(a) => a.is_valid(row).then(|| Cell::Other(a.value(row))),
             Layer::Boolean(a) => a.is_valid(row).then_some(Cell::Other(BOOLEAN)),
+            Layer::BooleanText(a) => a
+                .is_valid(row)
+                .then(|| Cell::Text(if a.value(row) { "true" } else { "false" })),
             Layer::Null => None,
         }
     }
@@ -113,6 +119,19 @@ impl Frame {
             out.push(Column { name, layers });
         }
         Ok(Frame { columns: out, rows })
+    }
+}
+
+impl Frame {
+    /// Reads booleans as a pipeline's raw inputs take them (`true` / `false`) instead of as a
+    /// type genmodel refuses.
+    pub fn booleans_as_text(mut self) -> Frame {
+        for layer in self.columns.iter_mut().flat_map(|c| c.layers.iter_mut()) {
+            if let Layer::Boolean(a) = layer {
+                *layer = Layer::BooleanText(a.clone());
+            }
+        }
+        self
     }
 }
 

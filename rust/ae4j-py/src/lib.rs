@@ -6,6 +6,7 @@
 
 mod arrow_in;
 mod model;
+mod pipeline;
 mod rows;
 mod scores;
 
@@ -21,6 +22,7 @@ pyo3::create_exception!(
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<model::NativeModel>()?;
+    m.add_class::<pipeline::NativePipeline>()?;
     m.add("ModelError", m.py().get_type::<ModelError>())?;
     Ok(())
 }

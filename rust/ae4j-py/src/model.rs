@@ -5,6 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use ae4j_core::calibration::{self, Calibration, ThresholdRule};
+use ae4j_core::pipeline::{self, Pipeline};
 use ae4j_core::scorer::{Outputs, ScoreOptions, Scorer};
 use ae4j_core::table::{Layout, ScoreTable};
 use ae4j_core::{ConvertOptions, Model};
@@ -13,6 +14,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::arrow_in::Frame;
+use crate::pipeline::NativePipeline;
 use crate::rows::Batch;
 use crate::{scores, ModelError};
 
@@ -31,6 +33,8 @@ enum Source {
 pub struct NativeModel {
     model: Arc<Model>,
     calibration: Option<Calibration>,
+    /// The preprocessing stored with the model (zip entry or sidecar), if any.
+    pipeline: Option<Arc<Pipeline>>,
     source: Source,
 }
 
@@ -46,6 +50,7 @@ impl NativeModel {
         py.detach(|| {
             let model = ae4j_core::load_model(&path).map_err(model_error)?;
             let calibration = calibration::read(&path, &model).map_err(model_error)?;
+            let pipeline = pipeline::read(&path, &model).map_err(model_error)?;
             let source = if path.is_dir() {
                 Source::Directory
             } else {
@@ -60,6 +65,7 @@ impl NativeModel {
             Ok(NativeModel {
                 model: Arc::new(model),
                 calibration,
+                pipeline: pipeline.map(Arc::new),
                 source,
             })
         })
@@ -72,15 +78,19 @@ impl NativeModel {
         py.detach(|| {
             let model = ae4j_core::load_model_bytes(&bytes, name).map_err(model_error)?;
             let zip = bytes.starts_with(b"PK\x03\x04");
-            let calibration = if zip {
-                calibration::read_bytes(&bytes, name, &model).map_err(model_error)?
+            let (calibration, pipeline) = if zip {
+                (
+                    calibration::read_bytes(&bytes, name, &model).map_err(model_error)?,
+                    pipeline::read_bytes(&bytes, name, &model).map_err(model_error)?,
+                )
             } else {
-                None
+                (None, None)
             };
             let bytes = Arc::new(bytes);
             Ok(NativeModel {
                 model: Arc::new(model),
                 calibration,
+                pipeline: pipeline.map(Arc::new),
                 source: if zip {
                     Source::Zip(bytes)
                 } else {
@@ -133,6 +143,14 @@ impl NativeModel {
         calibration::fingerprint(&self.model)
     }
 
+    /// The pipeline stored with the model, or None.
+    #[getter]
+    fn pipeline(&self) -> Option<NativePipeline> {
+        self.pipeline.as_ref().map(|p| NativePipeline {
+            pipeline: Arc::clone(p),
+        })
+    }
+
     /// The calibration as its JSON text (as stored in the zip), or None.
     #[getter]
     fn calibration_json(&self) -> Option<String> {
@@ -176,8 +194,9 @@ impl NativeModel {
             threshold,
             outputs,
         };
-        let scorer =
-            Scorer::new(model, self.calibration.as_ref(), options).with_deep_features(&deep);
+        let scorer = self
+            .scorer(Scorer::new(model, self.calibration.as_ref(), options))
+            .with_deep_features(&deep);
         let layout = Layout {
             per_feature,
             reconstruction,
@@ -186,7 +205,7 @@ impl NativeModel {
             error_column: record_errors,
         };
         let table = ScoreTable::new(model, layout, &[], ',').with_deep_features(&deep);
-        let batch = Batch::new(model, Frame::from_python(columns, rows)?);
+        let batch = Batch::new(&scorer, Frame::from_python(columns, rows)?);
         let scores = py.detach(|| scorer.score_batch(&batch));
         scores::to_dict(py, &table, &scores, explain)
     }
@@ -209,8 +228,8 @@ impl NativeModel {
             convert: convert_options(unknown_to_na, invalid_to_na),
             ..ScoreOptions::default()
         };
-        let scorer = Scorer::new(model, None, options);
-        let batch = Batch::new(model, Frame::from_python(columns, rows)?);
+        let scorer = self.scorer(Scorer::new(model, None, options));
+        let batch = Batch::new(&scorer, Frame::from_python(columns, rows)?);
         let calibration = py.detach(|| {
             let scores = scorer.score_batch(&batch);
             let mses: Vec<f64> = scores
@@ -227,6 +246,7 @@ impl NativeModel {
         Ok(NativeModel {
             model: Arc::clone(&self.model),
             calibration: Some(calibration.map_err(PyValueError::new_err)?),
+            pipeline: self.pipeline.clone(),
             source: self.source.clone(),
         })
     }
@@ -239,6 +259,14 @@ impl NativeModel {
 }
 
 impl NativeModel {
+    /// `scorer` running the model's pipeline, if it has one, on every row's raw cells.
+    fn scorer<'m>(&'m self, scorer: Scorer<'m>) -> Scorer<'m> {
+        match &self.pipeline {
+            Some(p) => scorer.with_pipeline(p),
+            None => scorer,
+        }
+    }
+
     fn write(&self, path: &Path) -> PyResult<()> {
         let io = |e: std::io::Error| PyOSError::new_err(format!("{}: {e}", path.display()));
         match (&self.source, &self.calibration) {
@@ -254,6 +282,9 @@ impl NativeModel {
             }
             (Source::Pojo(bytes), c) => {
                 std::fs::write(path, bytes.as_slice()).map_err(io)?;
+                if let Some(p) = &self.pipeline {
+                    std::fs::write(pipeline::sidecar_path(path), p.to_json()).map_err(io)?;
+                }
                 match c {
                     Some(c) => {
                         std::fs::write(calibration::sidecar_path(path), c.to_json()).map_err(io)

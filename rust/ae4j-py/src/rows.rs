@@ -13,7 +13,7 @@
 use std::cell::RefCell;
 
 use ae4j_core::scorer::{Conversion, Header, PositionalRow, RowFailure, RowSource};
-use ae4j_core::{Cell, Model};
+use ae4j_core::{Cell, Model, Scorer};
 use arrow_array::{Array, Float64Array};
 
 use crate::arrow_in::{Column, Frame, Layer};
@@ -27,11 +27,22 @@ pub struct Batch {
 }
 
 impl Batch {
-    pub fn new(model: &Model, frame: Frame) -> Batch {
+    /// The frame as `scorer` will read it: with a pipeline, its columns are the pipeline's raw
+    /// inputs (by name); else the model's columns.
+    pub fn new(scorer: &Scorer<'_>, frame: Frame) -> Batch {
+        let model = scorer.model();
         let names = frame.columns.iter().map(|c| c.name.clone()).collect();
         let header = Header::new(model, names);
+        // A raw row is taken as already transformed: never with a pipeline.
+        let (frame, numbers) = match scorer.pipeline() {
+            Some(_) => (frame.booleans_as_text(), None),
+            None => {
+                let numbers = numeric_columns(model, &frame, &header);
+                (frame, numbers)
+            }
+        };
         Batch {
-            numbers: numeric_columns(model, &frame, &header),
+            numbers,
             header,
             frame,
         }

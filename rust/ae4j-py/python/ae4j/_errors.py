@@ -36,7 +36,14 @@ class PredictUnknownTypeError(PredictError):
     categorical column (genmodel's ``PredictUnknownTypeException``)."""
 
 
+class PipelineError(PredictError):
+    """A raw row the model's preprocessing pipeline cannot transform (ae4j's
+    ``PipelineException``): a domain error (``log1p`` of -2), a bad timestamp, number text that
+    does not parse; the message names the step or input, the column is its column."""
+
+
 _BY_GENMODEL_NAME = {
+    "PipelineException": PipelineError,
     "PredictUnknownCategoricalLevelException": PredictUnknownCategoricalLevelError,
     "PredictNumberFormatException": PredictNumberFormatError,
     "PredictUnknownTypeException": PredictUnknownTypeError,
@@ -55,5 +62,6 @@ __all__ = [
     "PredictUnknownCategoricalLevelError",
     "PredictNumberFormatError",
     "PredictUnknownTypeError",
+    "PipelineError",
 ]
 

@@ -6,7 +6,7 @@ import datetime as _dt
 import json
 import os
 import warnings
-from typing import Any, Dict, List, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Union
 
 import numpy as np
 
@@ -14,6 +14,9 @@ from . import _errors, _inputs, _outputs
 from ._native import NativeModel
 
 PathLike = Union[str, "os.PathLike[str]"]
+
+if TYPE_CHECKING:
+    from ._pipeline import Pipeline
 
 
 class Model:
@@ -54,6 +57,15 @@ class Model:
         """The stored calibration (threshold, quantile, rows, MSE distribution...) or ``None``."""
         text = self._native.calibration_json
         return None if text is None else json.loads(text)
+
+    @property
+    def pipeline(self) -> Optional["Pipeline"]:
+        """The preprocessing stored with the model (``ae4j/pipeline.json`` in the zip, or a
+        POJO's sidecar), or ``None``. With one, :meth:`score` takes the raw input columns."""
+        from ._pipeline import Pipeline
+
+        native = self._native.pipeline
+        return None if native is None else Pipeline(native)
 
     def __repr__(self) -> str:
         calibrated = "calibrated" if self._native.calibration_json else "not calibrated"
@@ -128,18 +140,21 @@ class Model:
         self._native.save(os.fspath(path))
 
     def _frame(self, data: Any) -> "_inputs.Frame":
-        frame = _inputs.read_frame(data, self.columns)
+        pipeline = self._native.pipeline
+        wanted = self.columns if pipeline is None else [name for name, _ in pipeline.inputs]
+        frame = _inputs.read_frame(data, wanted)
+        what = "model columns" if pipeline is None else "pipeline inputs"
         names = {name for name, _ in frame.columns}
-        used = [c for c in self.columns if c in names]
+        used = [c for c in wanted if c in names]
         if not used:
             raise ValueError(
                 f"ae4j: the input's columns ({', '.join(map(repr, sorted(names))) or 'none'}) "
-                f"name none of the model's columns ({', '.join(map(repr, self.columns))})"
+                f"name none of the {what} ({', '.join(map(repr, wanted))})"
             )
-        if len(used) < len(self.columns):
-            absent = [c for c in self.columns if c not in names]
+        if len(used) < len(wanted):
+            absent = [c for c in wanted if c not in names]
             warnings.warn(
-                f"ae4j: {len(absent)} model columns are not in the input and are scored as "
+                f"ae4j: {len(absent)} {what} are not in the input and are scored as "
                 f"missing: {', '.join(absent)}",
                 stacklevel=3,
             )

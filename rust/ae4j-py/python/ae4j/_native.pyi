@@ -25,6 +25,7 @@ class NativeModel:
     format: str
     fingerprint: str
     calibration_json: Optional[str]
+    pipeline: Optional["NativePipeline"]
     def score(
         self,
         columns: Columns,
@@ -60,3 +61,17 @@ class NativeModel:
         """A copy calibrated on the rows (bad rows left out and counted)."""
     def save(self, path: str) -> None:
         """Writes the model with its calibration as `ae4j calibrate` does."""
+
+class NativePipeline:
+    """A compiled pipeline spec (ae4j_core::pipeline::Pipeline)."""
+    @staticmethod
+    def from_json(text: str, origin: str) -> "NativePipeline":
+        """Parses and compiles a spec; ValueError naming step, column and character."""
+    def to_json(self) -> str: ...
+    inputs: List[Tuple[str, str]]
+    outputs: List[Tuple[str, str]]
+    def apply(self, columns: Columns, rows: int) -> Dict[str, Any]:
+        """Transformed rows, GIL released: {names, types, numbers: {name: f64 bytes}, texts:
+        {name: [str | None]}, failures: [(row, exception, column, message, text)]}."""
+    def attach(self, model_path: str, out: str) -> None:
+        """Writes a copy of the model with the pipeline, as `ae4j pipeline attach` does."""
