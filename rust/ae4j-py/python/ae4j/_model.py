@@ -143,13 +143,16 @@ class Model:
         pipeline = self._native.pipeline
         wanted = self.columns if pipeline is None else [name for name, _ in pipeline.inputs]
         frame = _inputs.read_frame(data, wanted)
-        what = "model columns" if pipeline is None else "pipeline inputs"
+        whose, what = ("model's columns", "model columns") if pipeline is None else (
+            "pipeline's inputs",
+            "pipeline inputs",
+        )
         names = {name for name, _ in frame.columns}
         used = [c for c in wanted if c in names]
         if not used:
             raise ValueError(
                 f"ae4j: the input's columns ({', '.join(map(repr, sorted(names))) or 'none'}) "
-                f"name none of the {what} ({', '.join(map(repr, wanted))})"
+                f"name none of the {whose} ({', '.join(map(repr, wanted))})"
             )
         if len(used) < len(wanted):
             absent = [c for c in wanted if c not in names]
