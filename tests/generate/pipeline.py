@@ -147,7 +147,7 @@ def edge_rows(base):
                                                     "log1p of -5"), amount="-5.0")
     add("unparsable number text in amount", err("amount", "input", "amount", "not a number"),
         amount="abc")
-    add("balance 0: division by zero in ratio", err("ratio", "derive", "ratio",
+    add("balance 0: division by zero in ratio", err("balance", "derive", "ratio",
                                                      "division by zero"), balance="0")
     add("missing balance: ratio missing, both imputed", balance="")
     add("ratio above 10: clipped", amount="5000.0", balance="10.0")

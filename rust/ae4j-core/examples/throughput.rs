@@ -1,13 +1,17 @@
 //! Core scoring speed on a fixture model's rows: one row at a time (`score_into`, the path
-//! of the JNI row call and the CLI) and a batch (`score_batch_into`), single thread.
+//! of the JNI row call and the CLI) and a batch (`score_batch_into`), single thread; and the
+//! whole row path's batch form (`Scorer::score_batch` of named cells: conversion, scoring, on
+//! every core), the path of the service and the Python package.
 //!
 //! `cargo run --release -p ae4j-core --example throughput -- <fixture name> [seconds]`
-//! prints `single <µs/row>` and `batch <µs/row>` (thread CPU time on Linux) plus the model's
-//! FLOPs per row.
+//! prints `single <µs/row>` and `batch <µs/row>` (thread CPU time on Linux), `scorer <µs/row>`
+//! (CPU time of every thread of the process) plus the model's FLOPs per row.
 
 use std::time::{Duration, Instant};
 
-use ae4j_core::{Cell, ConvertOptions, Scratch};
+use ae4j_core::scorer::{Conversion, RowFailure, RowSource};
+use ae4j_core::{Cell, ConvertOptions, Scorer, Scratch};
+use ae4j_fixtures::Input;
 use ndarray::{Array1, Array2};
 
 fn main() {
@@ -24,10 +28,10 @@ fn main() {
     let model = ae4j_core::load_model(&case.mojo_path()).expect("model loads");
 
     // The fixture's normal rows (real training rows), repeated to 4096.
-    let rows: Vec<Vec<f64>> = case
-        .rows
+    let normal: Vec<&ae4j_fixtures::Row> =
+        case.rows.iter().filter(|r| r.kind == "normal").collect();
+    let rows: Vec<Vec<f64>> = normal
         .iter()
-        .filter(|r| r.kind == "normal")
         .map(|r| {
             let inputs = r.inputs();
             let cells: Vec<(&str, Cell)> =
@@ -86,6 +90,13 @@ fn main() {
             bmse.sum()
         })
     };
+    let named = NamedRows((0..n).map(|i| normal[i % normal.len()].inputs()).collect());
+    let scorer = Scorer::new(&model, None, Default::default());
+    let scored = if skip("scorer") {
+        f64::NAN
+    } else {
+        time_process(seconds, n, || scorer.score_batch(&named).mse[0])
+    };
     println!(
         "model {name} layers {:?} flops_per_row {}",
         model.layer_sizes(),
@@ -93,6 +104,49 @@ fn main() {
     );
     println!("single {single:.4}");
     println!("batch {batched:.4}");
+    println!("scorer {scored:.4}");
+}
+
+/// The fixture's rows as named cells (a RowData each).
+struct NamedRows(Vec<Vec<(String, Input)>>);
+
+impl RowSource for NamedRows {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn convert(&self, i: usize, conversion: &mut Conversion<'_>) -> Result<(), RowFailure> {
+        conversion.named(|cells| {
+            cells.extend(self.0[i].iter().map(|(k, v)| (k.as_str(), v.cell())));
+            Ok(())
+        })
+    }
+}
+
+/// As [`time`], with the CPU time of every thread of the process (`/proc/self/stat`'s utime +
+/// stime, in clock ticks of 10 ms): for paths that run on every core.
+fn time_process(seconds: f64, rows: usize, mut pass: impl FnMut() -> f64) -> f64 {
+    std::hint::black_box(pass());
+    let start = Instant::now();
+    let cpu_start = process_cpu_s();
+    let mut passes = 0u32;
+    while start.elapsed() < Duration::from_secs_f64(seconds) || passes == 0 {
+        std::hint::black_box(pass());
+        passes += 1;
+    }
+    let spent = match (cpu_start, process_cpu_s()) {
+        (Some(a), Some(b)) => b - a,
+        _ => start.elapsed().as_secs_f64(),
+    };
+    spent * 1e6 / (passes as f64 * rows as f64)
+}
+
+fn process_cpu_s() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which may hold spaces, so split after its ')').
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
 }
 
 /// Microseconds per row, after a warm-up pass, over whole passes filling the time budget. On

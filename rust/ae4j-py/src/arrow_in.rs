@@ -19,6 +19,9 @@ pub enum Layer {
     Text(LargeStringArray),
     /// Booleans: genmodel refuses them (`java.lang.Boolean`).
     Boolean(BooleanArray),
+    /// Booleans for a pipeline's raw inputs, as the texts `true` / `false` (which a boolean
+    /// input reads; see [`Frame::booleans_as_text`]).
+    BooleanText(BooleanArray),
     /// The type names of values of another type (a datetime, say), refused by name.
     TypeName(LargeStringArray),
     /// A column of nulls only.
@@ -48,11 +51,11 @@ impl Layer {
         })
     }
 
-    pub fn len(&self) -> Option<usize> {
+    fn len(&self) -> Option<usize> {
         match self {
             Layer::Number(a) => Some(a.len()),
             Layer::Text(a) | Layer::TypeName(a) => Some(a.len()),
-            Layer::Boolean(a) => Some(a.len()),
+            Layer::Boolean(a) | Layer::BooleanText(a) => Some(a.len()),
             Layer::Null => None,
         }
     }
@@ -67,15 +70,17 @@ impl Layer {
             Layer::Text(a) => a.is_valid(row).then(|| Cell::Text(a.value(row))),
             Layer::TypeName(a) => a.is_valid(row).then(|| Cell::Other(a.value(row))),
             Layer::Boolean(a) => a.is_valid(row).then_some(Cell::Other(BOOLEAN)),
+            Layer::BooleanText(a) => a
+                .is_valid(row)
+                .then(|| Cell::Text(if a.value(row) { "true" } else { "false" })),
             Layer::Null => None,
         }
     }
 }
 
-/// One input column: its name, the model column it feeds, and its layers.
+/// One input column: its name and its layers.
 pub struct Column {
     pub name: String,
-    pub feature: Option<usize>,
     pub layers: Vec<Layer>,
 }
 
@@ -97,12 +102,8 @@ pub struct Frame {
 }
 
 impl Frame {
-    /// Reads `[(name, [(kind, array), ...]), ...]`, mapping names to model columns with `index`.
-    pub fn from_python(
-        columns: &Bound<'_, PyAny>,
-        rows: usize,
-        index: impl Fn(&str) -> Option<usize>,
-    ) -> PyResult<Frame> {
+    /// Reads `[(name, [(kind, array), ...]), ...]`.
+    pub fn from_python(columns: &Bound<'_, PyAny>, rows: usize) -> PyResult<Frame> {
         let mut out = Vec::new();
         for item in columns.try_iter()? {
             let (name, layers): (String, Vec<(String, Bound<'_, PyAny>)>) = item?.extract()?;
@@ -115,13 +116,22 @@ impl Frame {
                     "column '{name}' has {len} values, the frame has {rows} rows"
                 )));
             }
-            out.push(Column {
-                feature: index(&name),
-                name,
-                layers,
-            });
+            out.push(Column { name, layers });
         }
         Ok(Frame { columns: out, rows })
+    }
+}
+
+impl Frame {
+    /// Reads booleans as a pipeline's raw inputs take them (`true` / `false`) instead of as a
+    /// type genmodel refuses.
+    pub fn booleans_as_text(mut self) -> Frame {
+        for layer in self.columns.iter_mut().flat_map(|c| c.layers.iter_mut()) {
+            if let Layer::Boolean(a) = layer {
+                *layer = Layer::BooleanText(a.clone());
+            }
+        }
+        self
     }
 }
 

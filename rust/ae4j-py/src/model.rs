@@ -5,14 +5,18 @@ use std::path::Path;
 use std::sync::Arc;
 
 use ae4j_core::calibration::{self, Calibration, ThresholdRule};
+use ae4j_core::pipeline::{self, Pipeline};
+use ae4j_core::scorer::{Outputs, ScoreOptions, Scorer};
+use ae4j_core::table::{Layout, ScoreTable};
 use ae4j_core::{ConvertOptions, Model};
 use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList};
+use pyo3::types::PyDict;
 
 use crate::arrow_in::Frame;
-use crate::rows::{self, Request, Scores};
-use crate::ModelError;
+use crate::pipeline::NativePipeline;
+use crate::rows::Batch;
+use crate::{scores, ModelError};
 
 /// What the model was read from, for `save`.
 #[derive(Clone)]
@@ -29,6 +33,8 @@ enum Source {
 pub struct NativeModel {
     model: Arc<Model>,
     calibration: Option<Calibration>,
+    /// The preprocessing stored with the model (zip entry or sidecar), if any.
+    pipeline: Option<Arc<Pipeline>>,
     source: Source,
 }
 
@@ -44,6 +50,7 @@ impl NativeModel {
         py.detach(|| {
             let model = ae4j_core::load_model(&path).map_err(model_error)?;
             let calibration = calibration::read(&path, &model).map_err(model_error)?;
+            let pipeline = pipeline::read(&path, &model).map_err(model_error)?;
             let source = if path.is_dir() {
                 Source::Directory
             } else {
@@ -58,6 +65,7 @@ impl NativeModel {
             Ok(NativeModel {
                 model: Arc::new(model),
                 calibration,
+                pipeline: pipeline.map(Arc::new),
                 source,
             })
         })
@@ -70,15 +78,19 @@ impl NativeModel {
         py.detach(|| {
             let model = ae4j_core::load_model_bytes(&bytes, name).map_err(model_error)?;
             let zip = bytes.starts_with(b"PK\x03\x04");
-            let calibration = if zip {
-                calibration::read_bytes(&bytes, name, &model).map_err(model_error)?
+            let (calibration, pipeline) = if zip {
+                (
+                    calibration::read_bytes(&bytes, name, &model).map_err(model_error)?,
+                    pipeline::read_bytes(&bytes, name, &model).map_err(model_error)?,
+                )
             } else {
-                None
+                (None, None)
             };
             let bytes = Arc::new(bytes);
             Ok(NativeModel {
                 model: Arc::new(model),
                 calibration,
+                pipeline: pipeline.map(Arc::new),
                 source: if zip {
                     Source::Zip(bytes)
                 } else {
@@ -131,6 +143,14 @@ impl NativeModel {
         calibration::fingerprint(&self.model)
     }
 
+    /// The pipeline stored with the model, or None.
+    #[getter]
+    fn pipeline(&self) -> Option<NativePipeline> {
+        self.pipeline.as_ref().map(|p| NativePipeline {
+            pipeline: Arc::clone(p),
+        })
+    }
+
     /// The calibration as its JSON text (as stored in the zip), or None.
     #[getter]
     fn calibration_json(&self) -> Option<String> {
@@ -138,9 +158,10 @@ impl NativeModel {
     }
 
     /// Scores a frame: `columns` is `[(name, [(kind, arrow_array), ...]), ...]`. Returns a dict
-    /// of little-endian buffers (see `python/ae4j/_native.pyi`).
-    #[allow(clippy::too_many_arguments)]
-    #[pyo3(signature = (columns, rows, *, per_feature, reconstruction, unknown_to_na, invalid_to_na, threshold, explain, stop_at_error))]
+    /// of little-endian buffers and the score table's column groups (see
+    /// `python/ae4j/_native.pyi`).
+    #[allow(clippy::too_many_arguments)] // Python's keyword arguments
+    #[pyo3(signature = (columns, rows, *, per_feature, reconstruction, unknown_to_na, invalid_to_na, threshold, explain, deep_features, record_errors))]
     fn score<'py>(
         &self,
         py: Python<'py>,
@@ -152,24 +173,41 @@ impl NativeModel {
         invalid_to_na: bool,
         threshold: Option<f64>,
         explain: usize,
-        stop_at_error: bool,
+        deep_features: Vec<i64>,
+        record_errors: bool,
     ) -> PyResult<Bound<'py, PyDict>> {
         if threshold.is_some_and(|t| t.is_nan()) {
             return Err(PyValueError::new_err("threshold must be a number, not NaN"));
         }
-        let frame = Frame::from_python(columns, rows, |n| self.model.column_index(n))?;
-        let request = Request {
-            options: options(unknown_to_na, invalid_to_na),
+        let model = &*self.model;
+        let deep = model
+            .deep_features(&deep_features)
+            .map_err(|e| PyValueError::new_err(format!("ae4j: deep_features: {e}")))?;
+        let explain = explain.min(model.n_features());
+        let outputs = Outputs {
             per_feature,
             reconstruction,
-            calibration: self.calibration.as_ref(),
-            threshold,
-            explain: explain.min(self.model.n_features()),
-            stop_at_error,
+            explain,
         };
-        let model = &self.model;
-        let scores = py.detach(|| rows::score_frame(model, &frame, request));
-        scores_to_dict(py, &scores)
+        let options = ScoreOptions {
+            convert: convert_options(unknown_to_na, invalid_to_na),
+            threshold,
+            outputs,
+        };
+        let scorer = self
+            .scorer(Scorer::new(model, self.calibration.as_ref(), options))
+            .with_deep_features(&deep);
+        let layout = Layout {
+            per_feature,
+            reconstruction,
+            decision: scorer.decides(),
+            explain,
+            error_column: record_errors,
+        };
+        let table = ScoreTable::new(model, layout, &[], ',').with_deep_features(&deep);
+        let batch = Batch::new(&scorer, Frame::from_python(columns, rows)?);
+        let scores = py.detach(|| scorer.score_batch(&batch));
+        scores::to_dict(py, &table, &scores, explain)
     }
 
     /// A copy of this model calibrated on the frame's rows (bad rows are left out and counted).
@@ -185,34 +223,30 @@ impl NativeModel {
         invalid_to_na: bool,
         created: String,
     ) -> PyResult<NativeModel> {
-        let frame = Frame::from_python(columns, rows, |n| self.model.column_index(n))?;
-        let request = Request {
-            options: options(unknown_to_na, invalid_to_na),
-            per_feature: false,
-            reconstruction: false,
-            calibration: None,
-            threshold: None,
-            explain: 0,
-            stop_at_error: false,
+        let model = &*self.model;
+        let options = ScoreOptions {
+            convert: convert_options(unknown_to_na, invalid_to_na),
+            ..ScoreOptions::default()
         };
-        let model = &self.model;
+        let scorer = self.scorer(Scorer::new(model, None, options));
+        let batch = Batch::new(&scorer, Frame::from_python(columns, rows)?);
         let calibration = py.detach(|| {
-            let scores = rows::score_frame(model, &frame, request);
-            let failed: std::collections::HashSet<usize> =
-                scores.failures.iter().map(|f| f.row).collect();
+            let scores = scorer.score_batch(&batch);
             let mses: Vec<f64> = scores
                 .mse
                 .iter()
-                .enumerate()
-                .filter(|(i, _)| !failed.contains(i))
-                .map(|(_, &m)| m)
+                .zip(&scores.errors)
+                .filter(|(_, e)| e.is_none())
+                .map(|(&m, _)| m)
                 .collect();
             let rule = ThresholdRule::Quantile(quantile);
-            Calibration::from_scores(model, mses, failed.len() as u64, rule, created, None)
+            let failed = scores.failed() as u64;
+            Calibration::from_scores(model, mses, failed, rule, created, None)
         });
         Ok(NativeModel {
             model: Arc::clone(&self.model),
             calibration: Some(calibration.map_err(PyValueError::new_err)?),
+            pipeline: self.pipeline.clone(),
             source: self.source.clone(),
         })
     }
@@ -225,6 +259,14 @@ impl NativeModel {
 }
 
 impl NativeModel {
+    /// `scorer` running the model's pipeline, if it has one, on every row's raw cells.
+    fn scorer<'m>(&'m self, scorer: Scorer<'m>) -> Scorer<'m> {
+        match &self.pipeline {
+            Some(p) => scorer.with_pipeline(p),
+            None => scorer,
+        }
+    }
+
     fn write(&self, path: &Path) -> PyResult<()> {
         let io = |e: std::io::Error| PyOSError::new_err(format!("{}: {e}", path.display()));
         match (&self.source, &self.calibration) {
@@ -240,6 +282,9 @@ impl NativeModel {
             }
             (Source::Pojo(bytes), c) => {
                 std::fs::write(path, bytes.as_slice()).map_err(io)?;
+                if let Some(p) = &self.pipeline {
+                    std::fs::write(pipeline::sidecar_path(path), p.to_json()).map_err(io)?;
+                }
                 match c {
                     Some(c) => {
                         std::fs::write(calibration::sidecar_path(path), c.to_json()).map_err(io)
@@ -251,37 +296,9 @@ impl NativeModel {
     }
 }
 
-fn options(unknown_to_na: bool, invalid_to_na: bool) -> ConvertOptions {
+fn convert_options(unknown_to_na: bool, invalid_to_na: bool) -> ConvertOptions {
     ConvertOptions {
         unknown_categorical_to_na: unknown_to_na,
         invalid_number_to_na: invalid_to_na,
     }
-}
-
-fn f64_bytes<'py>(py: Python<'py>, values: &[f64]) -> Bound<'py, PyBytes> {
-    let bytes: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
-    PyBytes::new(py, &bytes)
-}
-
-fn scores_to_dict<'py>(py: Python<'py>, s: &Scores) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    d.set_item("mse", f64_bytes(py, &s.mse))?;
-    d.set_item("squared_errors", f64_bytes(py, &s.squared_errors))?;
-    d.set_item("reconstruction", f64_bytes(py, &s.reconstruction))?;
-    d.set_item("anomaly", PyBytes::new(py, &s.anomaly))?;
-    d.set_item("percentile", f64_bytes(py, &s.percentile))?;
-    let cols: Vec<u8> = s.top_columns.iter().flat_map(|v| v.to_le_bytes()).collect();
-    d.set_item("top_columns", PyBytes::new(py, &cols))?;
-    d.set_item("top_shares", f64_bytes(py, &s.top_shares))?;
-    let failures = PyList::empty(py);
-    for f in &s.failures {
-        failures.append((
-            f.row,
-            f.error.exception_name(),
-            f.error.column(),
-            f.error.to_string(),
-        ))?;
-    }
-    d.set_item("failures", failures)?;
-    Ok(d)
 }

@@ -1,6 +1,6 @@
-"""The specs ae4j.pipeline writes, evaluated by the real core (through the CLI this checkout
-builds: AE4J_BIN, set by scripts/test-python.sh): `ae4j pipeline show --row` must give
-scikit-learn's numbers, and `ae4j predict` on the fixture's raw rows genmodel's scores."""
+"""The specs ae4j.pipeline writes, evaluated by the real core: in-process (`ae4j.Pipeline.apply`)
+and through the CLI this checkout builds (AE4J_BIN, set by scripts/test-python.sh). Both must
+give scikit-learn's numbers, and `ae4j predict` on the fixture's raw rows genmodel's scores."""
 
 import csv
 import json
@@ -10,6 +10,7 @@ import subprocess
 import numpy as np
 import pytest
 
+import ae4j
 from ae4j.pipeline import from_sklearn
 from conftest import FIXTURES
 from test_pipeline_sklearn import libm_twin, notebook_transformer, random_frame, ulps
@@ -37,6 +38,18 @@ def read_csv(path):
 
 def number(text):
     return float("nan") if text == "" else float(text)
+
+
+def test_pipeline_apply_evaluates_a_converted_spec_like_sklearn():
+    df = random_frame(n=2000, seed=5)
+    ct = notebook_transformer().fit(df)
+    names = list(ct.get_feature_names_out())
+    pipeline = ae4j.Pipeline.load(from_sklearn(ct))
+    got = pipeline.apply(df)[names].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        want_libm = libm_twin(ct).transform(df)
+    assert ulps(got, want_libm).max() == 0          # the same arithmetic, bit for bit
+    assert np.allclose(got, ct.transform(df), rtol=1e-14, atol=1e-14, equal_nan=True)
 
 
 def test_core_evaluates_a_converted_spec_like_sklearn(cli, tmp_path):

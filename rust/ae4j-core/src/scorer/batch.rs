@@ -1,15 +1,21 @@
 //! Many rows at once, over every core: the batch form of the row path.
 
+use std::ops::Range;
+
+use ndarray::{s, Array1, Array2, ArrayView1};
 use rayon::prelude::*;
 
 use crate::calibration::Decision;
+use crate::forward::BatchScratch;
+use crate::score::BatchOutputs;
 
 use super::input::RowSource;
 use super::row::{RowScorer, Scored};
 use super::{RowFailure, Scorer};
 
-/// Rows scored together by one worker; larger batches are split over the cores.
-const CHUNK: usize = 128;
+/// Rows scored together by one worker (ten of the network's row blocks); larger batches are
+/// split over the cores.
+const CHUNK: usize = 10 * BatchScratch::ROWS;
 
 /// The scores of every row of a batch, in input order, as columns. A failed row has a NaN MSE,
 /// NaN squared errors and reconstruction (when kept), no explanation, and its error.
@@ -167,26 +173,27 @@ impl BatchScores {
 
 impl Scorer<'_> {
     /// Converts, scores, decides on and explains every row of `rows`, on every core when there
-    /// are more than a few. CPU-bound: call it off an async runtime for large inputs.
+    /// are more than a few. Rows are converted one at a time (the row path's [`Conversion`])
+    /// and go through the network in blocks ([`Model::score_batch_outputs`], which gives
+    /// exactly the row path's numbers). CPU-bound: call it off an async runtime for large
+    /// inputs.
     pub fn score_batch<S: RowSource>(&self, rows: &S) -> BatchScores {
         let n = rows.len();
         let chunks: Vec<(usize, usize)> = (0..n)
             .step_by(CHUNK)
             .map(|s| (s, (s + CHUNK).min(n)))
             .collect();
-        let run = |&(start, end): &(usize, usize)| {
-            let mut part = BatchScores::with_capacity(self, end - start);
-            let mut buffers = RowScorer::new(self.model());
-            for i in start..end {
-                let row = buffers.score(self, |c| rows.convert(i, c));
-                part.push(self, row);
-            }
-            part
+        let run = |worker: &mut Worker, &(start, end): &(usize, usize)| {
+            worker.score_chunk(self, rows, start..end)
         };
         let parts: Vec<BatchScores> = if chunks.len() > 1 {
-            chunks.par_iter().map(run).collect()
+            chunks
+                .par_iter()
+                .map_init(|| Worker::new(self), run)
+                .collect()
         } else {
-            chunks.iter().map(run).collect()
+            let mut worker = Worker::new(self);
+            chunks.iter().map(|c| run(&mut worker, c)).collect()
         };
         let mut all = BatchScores::with_capacity(self, n);
         parts.into_iter().for_each(|p| all.append(p));
@@ -201,4 +208,127 @@ impl Scorer<'_> {
         }
         all
     }
+}
+
+/// One worker's memory: the row buffers rows are converted in, and a chunk's block of raw rows
+/// and outputs for the network.
+struct Worker {
+    buffers: RowScorer,
+    scratch: BatchScratch,
+    raw: Array2<f64>,
+    reconstructed: Array2<f64>,
+    squared_errors: Array2<f64>,
+    mse: Array1<f64>,
+    deep: Array2<f64>,
+}
+
+impl Worker {
+    fn new(scorer: &Scorer<'_>) -> Self {
+        let model = scorer.model();
+        let slots = model.n_slots();
+        let width = scorer.deep_features().map_or(0, |d| d.width());
+        Worker {
+            buffers: RowScorer::new(model),
+            scratch: BatchScratch::new(model),
+            raw: Array2::from_elem((CHUNK, model.n_features()), f64::NAN),
+            reconstructed: Array2::zeros((CHUNK, slots)),
+            squared_errors: Array2::zeros((CHUNK, slots)),
+            mse: Array1::zeros(CHUNK),
+            deep: Array2::zeros((CHUNK, width)),
+        }
+    }
+
+    /// Rows `range` (at most [`CHUNK`]): converted, scored as one block, explained.
+    fn score_chunk<S: RowSource>(
+        &mut self,
+        scorer: &Scorer<'_>,
+        rows: &S,
+        range: Range<usize>,
+    ) -> BatchScores {
+        let n = range.len();
+        let mut errors = Vec::with_capacity(n);
+        for (r, i) in range.enumerate() {
+            let mut block_row = self.raw.row_mut(r);
+            match self.buffers.convert(scorer, |c| rows.convert(i, c)) {
+                Ok(raw) => {
+                    block_row.assign(&ArrayView1::from(raw));
+                    errors.push(None);
+                }
+                Err(e) => {
+                    block_row.fill(f64::NAN);
+                    errors.push(Some(e));
+                }
+            }
+        }
+        self.forward(scorer, n);
+        let mut part = BatchScores::with_capacity(scorer, n);
+        for (r, error) in errors.into_iter().enumerate() {
+            let row = match error {
+                Some(e) => Err(e),
+                None => Ok(self.row(scorer, r)),
+            };
+            let explanation = match &row {
+                Ok(s) => scorer.explain(s.squared_errors),
+                Err(_) => Vec::new(),
+            };
+            part.push(
+                scorer,
+                row.map(|s| Scored {
+                    explanation: &explanation,
+                    ..s
+                }),
+            );
+        }
+        part
+    }
+
+    /// The network on the block's first `n` rows, computing only what the scorer keeps.
+    fn forward(&mut self, scorer: &Scorer<'_>, n: usize) {
+        let outputs = scorer.options().outputs;
+        let errors_needed = outputs.per_feature || outputs.explain > 0;
+        let block = BatchOutputs {
+            reconstructed: outputs
+                .reconstruction
+                .then(|| self.reconstructed.slice_mut(s![..n, ..])),
+            squared_errors: errors_needed.then(|| self.squared_errors.slice_mut(s![..n, ..])),
+            mse: Some(self.mse.slice_mut(s![..n])),
+            deep_features: scorer
+                .deep_features()
+                .map(|d| (d, self.deep.slice_mut(s![..n, ..]))),
+        };
+        let result = scorer.model().score_batch_outputs(
+            self.raw.slice(s![..n, ..]),
+            block,
+            &mut self.scratch,
+        );
+        debug_assert!(
+            result.is_ok(),
+            "the block is made for the model: {result:?}"
+        );
+    }
+
+    /// Row `r` of the block as the row path gives it (outputs not computed are empty; the
+    /// decision is made for the whole batch, the explanation by the caller).
+    fn row<'a>(&'a self, scorer: &Scorer<'_>, r: usize) -> Scored<'a> {
+        let outputs = scorer.options().outputs;
+        let kept = |m: &'a Array2<f64>, on: bool| if on { block_row(m, r) } else { &[] };
+        Scored {
+            mse: self.mse[r],
+            squared_errors: kept(
+                &self.squared_errors,
+                outputs.per_feature || outputs.explain > 0,
+            ),
+            reconstruction: kept(&self.reconstructed, outputs.reconstruction),
+            decision: None,
+            explanation: &[],
+            deep_features: kept(&self.deep, scorer.deep_features().is_some()),
+        }
+    }
+}
+
+/// Row `r` of a block matrix (made standard-layout by [`Worker::new`]).
+fn block_row(m: &Array2<f64>, r: usize) -> &[f64] {
+    let width = m.ncols();
+    let all = m.as_slice().expect("a block matrix is standard-layout");
+    &all[r * width..(r + 1) * width]
 }

@@ -78,6 +78,17 @@ impl RowScorer {
         scorer: &Scorer<'_>,
         convert: impl FnOnce(&mut Conversion<'_>) -> Result<(), RowFailure>,
     ) -> Result<Scored<'_>, RowFailure> {
+        self.convert(scorer, convert)?;
+        self.score_in_place(scorer)
+    }
+
+    /// Converts a row with `convert` (one of [`Conversion`]'s methods) into the raw row buffer
+    /// and returns it, without scoring it: the batch path gathers converted rows into blocks.
+    pub fn convert(
+        &mut self,
+        scorer: &Scorer<'_>,
+        convert: impl FnOnce(&mut Conversion<'_>) -> Result<(), RowFailure>,
+    ) -> Result<&[f64], RowFailure> {
         let mut conversion = Conversion {
             model: scorer.model(),
             options: scorer.options().convert,
@@ -87,7 +98,7 @@ impl RowScorer {
             work: &mut self.work,
         };
         convert(&mut conversion)?;
-        self.score_in_place(scorer)
+        Ok(&self.raw)
     }
 
     /// Scores the raw row as it is in [`RowScorer::raw_mut`].

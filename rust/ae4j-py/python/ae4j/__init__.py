@@ -11,6 +11,7 @@ the same Rust core as ae4j's CLI, service, Java and Spark packages.
 
 from ._errors import (
     ModelError,
+    PipelineError,
     PredictError,
     PredictNumberFormatError,
     PredictUnknownCategoricalLevelError,
@@ -18,15 +19,18 @@ from ._errors import (
 )
 from ._h2o import mojo_predict_pandas
 from ._model import Model, calibrate, load
+from ._pipeline import Pipeline
 
 __all__ = [
     "load",
     "calibrate",
     "mojo_predict_pandas",
     "Model",
+    "Pipeline",
     "ModelError",
     "PredictError",
     "PredictUnknownCategoricalLevelError",
     "PredictNumberFormatError",
     "PredictUnknownTypeError",
+    "PipelineError",
 ]

@@ -1,7 +1,7 @@
 """Type stubs for ae4j: exact, fast scoring of H2O deep-learning autoencoders."""
 
 import os
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -25,6 +25,9 @@ class PredictNumberFormatError(PredictError):
 
 class PredictUnknownTypeError(PredictError):
     """A value of a type genmodel does not take (genmodel's PredictUnknownTypeException)."""
+
+class PipelineError(PredictError):
+    """A raw row the model's pipeline cannot transform (PipelineException), naming the step."""
 
 class Model:
     """An H2O deep-learning autoencoder, loaded with ae4j.load; thread-safe."""
@@ -56,11 +59,36 @@ class Model:
         threshold: Optional[float] = None,
         explain: int = 0,
         on_error: str = "raise",
+        deep_features: Union[None, int, Sequence[int]] = None,
     ) -> Any:
         """Scores every row of a pandas/Polars DataFrame, pyarrow Table/RecordBatch, dict of
-        columns, list of dicts or 2-D numpy array; returns a DataFrame of the input's kind."""
+        columns, list of dicts or 2-D numpy array; returns a DataFrame of the input's kind.
+        ``deep_features``: hidden layers (0-based) whose activations to add as H2O's
+        ``DF.L<layer+1>.C<unit>`` columns, after every other score column (ValueError naming
+        the valid range for a layer the model lacks)."""
     def save(self, path: PathLike) -> None:
         """Writes the model with its calibration, as `ae4j calibrate` does."""
+    @property
+    def pipeline(self) -> Optional["Pipeline"]:
+        """The preprocessing stored with the model, or None; with one, score() takes raw columns."""
+
+class Pipeline:
+    """A preprocessing spec compiled and evaluated by the core (issue #22)."""
+    @classmethod
+    def load(cls, source: Any) -> "Pipeline":
+        """From a spec file, JSON text, a dict, an ae4j.pipeline.Spec, or a model that has one."""
+    @property
+    def inputs(self) -> List[Tuple[str, str]]:
+        """The raw input schema: (name, type)."""
+    @property
+    def outputs(self) -> List[Tuple[str, str]]:
+        """The columns after the last step: (name, type)."""
+    def to_json(self) -> str: ...
+    def to_dict(self) -> Dict[str, Any]: ...
+    def apply(self, data: Any, on_error: str = "raise") -> Any:
+        """The transformed rows of data, as the model gets them, as a DataFrame of its kind."""
+    def attach(self, model_path: PathLike, out: PathLike) -> None:
+        """Writes a copy of the model with this pipeline, as `ae4j pipeline attach` does."""
 
 def load(source: Union[PathLike, bytes, bytearray, memoryview]) -> Model:
     """Loads a MOJO zip or directory, a POJO .java source, or the bytes of either."""

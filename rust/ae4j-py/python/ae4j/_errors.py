@@ -36,7 +36,14 @@ class PredictUnknownTypeError(PredictError):
     categorical column (genmodel's ``PredictUnknownTypeException``)."""
 
 
+class PipelineError(PredictError):
+    """A raw row the model's preprocessing pipeline cannot transform (ae4j's
+    ``PipelineException``): a domain error (``log1p`` of -2), a bad timestamp, number text that
+    does not parse; the message names the step or input, the column is its column."""
+
+
 _BY_GENMODEL_NAME = {
+    "PipelineException": PipelineError,
     "PredictUnknownCategoricalLevelException": PredictUnknownCategoricalLevelError,
     "PredictNumberFormatException": PredictNumberFormatError,
     "PredictUnknownTypeException": PredictUnknownTypeError,
@@ -49,16 +56,12 @@ def predict_error(row: int, label: Any, exception: str, column: str, message: st
     return cls(row, label, column, exception, message)
 
 
-def record_text(exception: str, column: str, message: str) -> str:
-    """A failed row's text in the ``error`` column (as ``ae4j predict --on-error record``)."""
-    return f"column '{column}': {exception}: {message}"
-
-
 __all__ = [
     "ModelError",
     "PredictError",
     "PredictUnknownCategoricalLevelError",
     "PredictNumberFormatError",
     "PredictUnknownTypeError",
+    "PipelineError",
 ]
 

@@ -70,10 +70,11 @@ def mojo_predict_pandas(
         invalid_to_na=bool(setInvNumNA),
         threshold=None,
         explain=0,
-        stop_at_error=True,
+        deep_features=[],
+        record_errors=False,
     )
     if raw["failures"]:
-        row, exception, column, message = raw["failures"][0]
+        row, exception, column, message, _text = raw["failures"][0]
         raise _errors.predict_error(row, dataframe.index[row], exception, column, message)
     slots = model.slot_names
     rec = np.frombuffer(raw["reconstruction"], "<f8").reshape(frame.rows, len(slots))

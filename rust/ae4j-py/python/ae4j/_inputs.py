@@ -18,7 +18,6 @@ Columns = List[Tuple[str, List[Layer]]]
 #: What each input kind comes back as.
 PANDAS, POLARS, ARROW_TABLE, ARROW_BATCH = "pandas", "polars", "arrow_table", "arrow_batch"
 
-_BOOLEAN = "java.lang.Boolean"
 
 
 class Frame:
@@ -75,6 +74,10 @@ def _series_layers(series: Any) -> List[Layer]:
         except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError, OverflowError):
             return _object_layers(series.tolist())
         return _array_layers(array)
+    if isinstance(dtype, np.dtype) and dtype.kind == "f":
+        # Zero-copy where the column is float64; NaN stays a value, and the scorer reads a NaN
+        # number as missing (so the NaN scan of from_pandas is not needed).
+        return [("value", pa.array(series.to_numpy(dtype=np.float64, copy=False)))]
     try:
         return _array_layers(pa.array(series, from_pandas=True))
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, TypeError):
@@ -178,25 +181,27 @@ def _is_string_view(t: pa.DataType) -> bool:
 
 def _object_layers(values: list) -> List[Layer]:
     """Mixed Python objects, one look per cell: numbers, texts, and the type names of the rest."""
-    numbers_, texts, others = [], [], []
+    numbers_, texts, bools, others = [], [], [], []
     for v in values:
-        number = text = other = None
+        number = text = boolean = other = None
         if v is None or (isinstance(v, float) and math.isnan(v)) or _is_na(v):
             pass
         elif isinstance(v, str):
             text = v
         elif isinstance(v, (bool, np.bool_)):
-            other = _BOOLEAN
+            boolean = bool(v)  # refused by genmodel; a pipeline's boolean input reads it
         elif isinstance(v, numbers.Real):
             number = float(v)
         else:
             other = f"{type(v).__module__}.{type(v).__qualname__}"
         numbers_.append(number)
         texts.append(text)
+        bools.append(boolean)
         others.append(other)
     return [
         ("value", pa.array(numbers_, pa.float64())),
         ("value", pa.array(texts, pa.large_string())),
+        ("value", pa.array(bools, pa.bool_())),
         ("type", pa.array(others, pa.large_string())),
     ]
 

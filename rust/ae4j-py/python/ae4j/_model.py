@@ -6,12 +6,17 @@ import datetime as _dt
 import json
 import os
 import warnings
-from typing import Any, Dict, List, Optional, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Union
+
+import numpy as np
 
 from . import _errors, _inputs, _outputs
 from ._native import NativeModel
 
 PathLike = Union[str, "os.PathLike[str]"]
+
+if TYPE_CHECKING:
+    from ._pipeline import Pipeline
 
 
 class Model:
@@ -53,6 +58,15 @@ class Model:
         text = self._native.calibration_json
         return None if text is None else json.loads(text)
 
+    @property
+    def pipeline(self) -> Optional["Pipeline"]:
+        """The preprocessing stored with the model (``ae4j/pipeline.json`` in the zip, or a
+        POJO's sidecar), or ``None``. With one, :meth:`score` takes the raw input columns."""
+        from ._pipeline import Pipeline
+
+        native = self._native.pipeline
+        return None if native is None else Pipeline(native)
+
     def __repr__(self) -> str:
         calibrated = "calibrated" if self._native.calibration_json else "not calibrated"
         return (
@@ -70,6 +84,7 @@ class Model:
         threshold: Optional[float] = None,
         explain: int = 0,
         on_error: str = "raise",
+        deep_features: Union[None, int, Sequence[int]] = None,
     ) -> Any:
         """Scores every row of ``data``.
 
@@ -84,15 +99,20 @@ class Model:
         the other inputs) with ``Reconstruction.MSE``; ``anomaly`` and ``percentile`` when the
         model is calibrated or a ``threshold`` is given; ``reconstr_<slot>.SE`` with
         ``per_feature``; ``reconstr_<slot>`` with ``reconstruction``; ``top_<i>_column`` and
-        ``top_<i>_share`` for the ``explain`` columns with the largest share of the error; and
-        an ``error`` column with ``on_error="record"``.
+        ``top_<i>_share`` for the ``explain`` columns with the largest share of the error;
+        H2O's deep features ``DF.L<layer+1>.C<unit>`` for each hidden layer of
+        ``deep_features`` (0-based, an int or a list: h2o's ``deepfeatures(frame, layer)``),
+        after every other score column in the order given; and an ``error`` column with
+        ``on_error="record"``.
 
         Raises a :class:`ae4j.PredictError` subclass for the first bad row with
-        ``on_error="raise"``.
+        ``on_error="raise"``, and ``ValueError`` naming the valid range for a hidden layer the
+        model does not have.
         """
         if on_error not in ("raise", "record"):
             raise ValueError(f"ae4j: on_error must be 'raise' or 'record', not {on_error!r}")
         explain = _non_negative_int("explain", explain)
+        layers = _layers(deep_features)
         if threshold is not None:
             threshold = float(threshold)
         frame = self._frame(data)
@@ -105,27 +125,12 @@ class Model:
             invalid_to_na=bool(convert_invalid_numbers_to_na),
             threshold=threshold,
             explain=explain,
-            stop_at_error=on_error == "raise",
+            deep_features=layers,
+            record_errors=on_error == "record",
         )
-        errors = None
-        if on_error == "raise":
-            if raw["failures"]:
-                raise self._error(frame, raw["failures"][0])
-        else:
-            errors = [None] * frame.rows
-            for row, exception, column, message in raw["failures"]:
-                errors[row] = _errors.record_text(exception, column, message)
-        columns = _outputs.columns_of(
-            raw,
-            frame.rows,
-            self.columns,
-            self.slot_names,
-            bool(per_feature),
-            bool(reconstruction),
-            self._native.calibration_json is not None or threshold is not None,
-            min(explain, len(self.columns)),
-            errors,
-        )
+        if on_error == "raise" and raw["failures"]:
+            raise self._error(frame, raw["failures"][0])
+        columns = _outputs.columns_of(raw, frame.rows, self.columns)
         return _outputs.build(frame, columns)
 
     def save(self, path: PathLike) -> None:
@@ -135,25 +140,31 @@ class Model:
         self._native.save(os.fspath(path))
 
     def _frame(self, data: Any) -> "_inputs.Frame":
-        frame = _inputs.read_frame(data, self.columns)
+        pipeline = self._native.pipeline
+        wanted = self.columns if pipeline is None else [name for name, _ in pipeline.inputs]
+        frame = _inputs.read_frame(data, wanted)
+        whose, what = ("model's columns", "model columns") if pipeline is None else (
+            "pipeline's inputs",
+            "pipeline inputs",
+        )
         names = {name for name, _ in frame.columns}
-        used = [c for c in self.columns if c in names]
+        used = [c for c in wanted if c in names]
         if not used:
             raise ValueError(
                 f"ae4j: the input's columns ({', '.join(map(repr, sorted(names))) or 'none'}) "
-                f"name none of the model's columns ({', '.join(map(repr, self.columns))})"
+                f"name none of the {whose} ({', '.join(map(repr, wanted))})"
             )
-        if len(used) < len(self.columns):
-            absent = [c for c in self.columns if c not in names]
+        if len(used) < len(wanted):
+            absent = [c for c in wanted if c not in names]
             warnings.warn(
-                f"ae4j: {len(absent)} model columns are not in the input and are scored as "
+                f"ae4j: {len(absent)} {what} are not in the input and are scored as "
                 f"missing: {', '.join(absent)}",
                 stacklevel=3,
             )
         return frame
 
     def _error(self, frame: "_inputs.Frame", failure: tuple) -> "_errors.PredictError":
-        row, exception, column, message = failure
+        row, exception, column, message, _text = failure
         label = frame.index[row] if frame.index is not None else row
         return _errors.predict_error(row, label, exception, column, message)
 
@@ -195,6 +206,23 @@ def load(source: Union[PathLike, bytes, bytearray, memoryview]) -> Model:
     if not os.path.exists(path):
         raise FileNotFoundError(f"ae4j: no model at {path}")
     return Model(NativeModel.load_path(path))
+
+
+def _layers(deep_features: Any) -> List[int]:
+    """``deep_features`` as a list of layer numbers (checked against the model natively)."""
+    if deep_features is None:
+        return []
+    chosen = [deep_features] if isinstance(deep_features, int) else deep_features
+    try:
+        chosen = list(chosen)
+    except TypeError:
+        chosen = [deep_features]
+    for layer in chosen:
+        if isinstance(layer, bool) or not isinstance(layer, (int, np.integer)):
+            raise ValueError(
+                f"ae4j: deep_features must be a hidden layer number or a list of them, not {deep_features!r}"
+            )
+    return [int(layer) for layer in chosen]
 
 
 def _non_negative_int(name: str, value: Any) -> int:

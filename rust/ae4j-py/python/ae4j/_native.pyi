@@ -25,6 +25,7 @@ class NativeModel:
     format: str
     fingerprint: str
     calibration_json: Optional[str]
+    pipeline: Optional["NativePipeline"]
     def score(
         self,
         columns: Columns,
@@ -36,11 +37,17 @@ class NativeModel:
         invalid_to_na: bool,
         threshold: Optional[float],
         explain: int,
-        stop_at_error: bool,
+        deep_features: Sequence[int],
+        record_errors: bool,
     ) -> Dict[str, Any]:
-        """Scores with the GIL released. Returns little-endian buffers: mse, squared_errors,
-        reconstruction, percentile, top_shares (f64), anomaly (u8: 0, 1, 2 = failed row),
-        top_columns (i32, -1 = none), and failures: [(row, exception, column, message)]."""
+        """Scores every row with the GIL released, on every core (the core's
+        Scorer::score_batch). Returns ``groups``: the core score table's column groups in order,
+        ``[(tag, names)]`` with tag one of mse, decision, per_feature, reconstruction,
+        explanation, deep_features, error; little-endian buffers: mse, squared_errors,
+        reconstruction, deep_features (f64, row-major), percentile, top_shares (f64), anomaly
+        (u8: 0, 1, 2 = failed row), top_columns (i32, -1 = none); and failures:
+        ``[(row, exception, column, message, text)]`` (text: the ``error`` cell). Raises
+        ValueError for a hidden layer the model lacks, naming the valid range."""
     def calibrate(
         self,
         columns: Columns,
@@ -54,3 +61,17 @@ class NativeModel:
         """A copy calibrated on the rows (bad rows left out and counted)."""
     def save(self, path: str) -> None:
         """Writes the model with its calibration as `ae4j calibrate` does."""
+
+class NativePipeline:
+    """A compiled pipeline spec (ae4j_core::pipeline::Pipeline)."""
+    @staticmethod
+    def from_json(text: str, origin: str) -> "NativePipeline":
+        """Parses and compiles a spec; ValueError naming step, column and character."""
+    def to_json(self) -> str: ...
+    inputs: List[Tuple[str, str]]
+    outputs: List[Tuple[str, str]]
+    def apply(self, columns: Columns, rows: int) -> Dict[str, Any]:
+        """Transformed rows, GIL released: {names, types, numbers: {name: f64 bytes}, texts:
+        {name: [str | None]}, failures: [(row, exception, column, message, text)]}."""
+    def attach(self, model_path: str, out: str) -> None:
+        """Writes a copy of the model with the pipeline, as `ae4j pipeline attach` does."""

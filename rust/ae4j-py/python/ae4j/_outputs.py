@@ -1,59 +1,76 @@
-"""From the native scorer's buffers to a DataFrame of the input's kind, with the CLI's column
-names: ``Reconstruction.MSE``, ``anomaly``, ``percentile``, ``reconstr_<slot>.SE``,
-``reconstr_<slot>``, ``top_<i>_column`` / ``top_<i>_share``, ``error``."""
+"""From the native scorer's buffers to a DataFrame of the input's kind, with the column names
+and order of the core's score table (the CLI's): ``Reconstruction.MSE``, ``anomaly``,
+``percentile``, ``reconstr_<slot>.SE``, ``reconstr_<slot>``, ``top_<i>_column`` /
+``top_<i>_share``, ``DF.L<layer+1>.C<unit>``, ``error``."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Sequence
 
 import numpy as np
 
 from . import _inputs
 
 
-def columns_of(
-    raw: dict,
-    rows: int,
-    model_columns: Sequence[str],
-    slot_names: Sequence[str],
-    per_feature: bool,
-    reconstruction: bool,
-    decision: bool,
-    explain: int,
-    errors: Optional[List[Optional[str]]],
-) -> Dict[str, Any]:
-    """The output columns, in order, as numpy arrays (object arrays for text)."""
-    failed = None
-    if errors is not None:
-        failed = np.fromiter((e is not None for e in errors), dtype=bool, count=rows)
-    out: Dict[str, Any] = {"Reconstruction.MSE": np.frombuffer(raw["mse"], "<f8")}
-    if decision:
-        codes = np.frombuffer(raw["anomaly"], np.uint8)
-        anomaly: Any = codes == 1
-        if failed is not None and failed.any():
-            anomaly = anomaly.astype(object)
-            anomaly[codes == 2] = None
-        out["anomaly"] = anomaly
-        out["percentile"] = np.frombuffer(raw["percentile"], "<f8")
-    slots = len(slot_names)
-    if per_feature:
-        se = np.frombuffer(raw["squared_errors"], "<f8").reshape(rows, slots)
-        for j, s in enumerate(slot_names):
-            out[f"reconstr_{s}.SE"] = se[:, j]
-    if reconstruction:
-        rec = np.frombuffer(raw["reconstruction"], "<f8").reshape(rows, slots)
-        for j, s in enumerate(slot_names):
-            out[f"reconstr_{s}"] = rec[:, j]
-    if explain:
-        top = np.frombuffer(raw["top_columns"], "<i4").reshape(rows, explain)
-        shares = np.frombuffer(raw["top_shares"], "<f8").reshape(rows, explain)
-        names = np.array(list(model_columns) + [None], dtype=object)
-        for i in range(explain):
-            out[f"top_{i + 1}_column"] = names[top[:, i]]  # -1 picks the trailing None
-            out[f"top_{i + 1}_share"] = shares[:, i]
-    if errors is not None:
-        out["error"] = np.array(errors, dtype=object) if rows else np.empty(0, dtype=object)
+def columns_of(raw: dict, rows: int, model_columns: Sequence[str]) -> Dict[str, Any]:
+    """The output columns, in the core's score-table order and names, as numpy arrays (object
+    arrays for text)."""
+    out: Dict[str, Any] = {}
+    for group, names in raw["groups"]:
+        values = _GROUPS[group](raw, rows, len(names), model_columns)
+        out.update(zip(names, values))
     return out
+
+
+def _mse(raw: dict, rows: int, width: int, model_columns: Sequence[str]) -> List[Any]:
+    return [np.frombuffer(raw["mse"], "<f8")]
+
+
+def _decision(raw: dict, rows: int, width: int, model_columns: Sequence[str]) -> List[Any]:
+    codes = np.frombuffer(raw["anomaly"], np.uint8)
+    anomaly: Any = codes == 1
+    failed = codes == 2  # a row that could not be scored has no decision
+    if failed.any():
+        anomaly = anomaly.astype(object)
+        anomaly[failed] = None
+    return [anomaly, np.frombuffer(raw["percentile"], "<f8")]
+
+
+def _matrix(key: str):
+    def columns(raw: dict, rows: int, width: int, model_columns: Sequence[str]) -> List[Any]:
+        matrix = np.frombuffer(raw[key], "<f8").reshape(rows, width)
+        return [matrix[:, j] for j in range(width)]
+
+    return columns
+
+
+def _explanation(raw: dict, rows: int, width: int, model_columns: Sequence[str]) -> List[Any]:
+    k = width // 2
+    top = np.frombuffer(raw["top_columns"], "<i4").reshape(rows, k)
+    shares = np.frombuffer(raw["top_shares"], "<f8").reshape(rows, k)
+    names = np.array(list(model_columns) + [None], dtype=object)
+    out: List[Any] = []
+    for i in range(k):
+        out += [names[top[:, i]], shares[:, i]]  # -1 picks the trailing None
+    return out
+
+
+def _error(raw: dict, rows: int, width: int, model_columns: Sequence[str]) -> List[Any]:
+    errors = np.full(rows, None, dtype=object)
+    for failure in raw["failures"]:
+        errors[failure[0]] = failure[4]  # the core's text of a row error (the CLI's)
+    return [errors]
+
+
+_GROUPS = {
+    "mse": _mse,
+    "decision": _decision,
+    "per_feature": _matrix("squared_errors"),
+    "reconstruction": _matrix("reconstruction"),
+    "explanation": _explanation,
+    "deep_features": _matrix("deep_features"),
+    "error": _error,
+}
 
 
 def build(frame: "_inputs.Frame", columns: Dict[str, Any]) -> Any:
