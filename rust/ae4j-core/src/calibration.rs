@@ -6,12 +6,12 @@
 //! or beside a POJO source as `<file>.ae4j-calibration.json`. It names the model it belongs to
 //! by a fingerprint of the model's content, so it is refused for any other model.
 
-use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::companion;
 use crate::error::ModelError;
 use crate::model::Model;
 
@@ -298,28 +298,7 @@ pub fn explain(model: &Model, squared_errors: &[f64], top: usize) -> Vec<(usize,
 /// The calibration stored with a model file, if any: the MOJO's entry or a POJO's sidecar.
 /// A calibration for another model is an error.
 pub fn read(path: &Path, model: &Model) -> Result<Option<Calibration>, ModelError> {
-    let name = path.display().to_string();
-    let io = |source| ModelError::Io {
-        path: name.clone(),
-        source,
-    };
-    let sidecar = sidecar_path(path);
-    let found = if sidecar.exists() {
-        let origin = sidecar.display().to_string();
-        Some((
-            std::fs::read(&sidecar).map_err(|source| ModelError::Io {
-                path: origin.clone(),
-                source,
-            })?,
-            origin,
-        ))
-    } else if path.is_file() {
-        let bytes = std::fs::read(path).map_err(io)?;
-        read_zip_entry(&bytes).map(|t| (t, format!("{name}!{MOJO_ENTRY}")))
-    } else {
-        None
-    };
-    match found {
+    match companion::read(path, MOJO_ENTRY, SIDECAR_SUFFIX)? {
         None => Ok(None),
         Some((text, origin)) => from_json(&text, &origin, model).map(Some),
     }
@@ -339,46 +318,21 @@ pub fn read_bytes(
     name: &str,
     model: &Model,
 ) -> Result<Option<Calibration>, ModelError> {
-    match read_zip_entry(bytes) {
+    match companion::read_entry(bytes, MOJO_ENTRY) {
         None => Ok(None),
         Some(text) => from_json(&text, &format!("{name}!{MOJO_ENTRY}"), model).map(Some),
     }
 }
 
-fn read_zip_entry(bytes: &[u8]) -> Option<Vec<u8>> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
-    let entry = archive.by_name(MOJO_ENTRY).ok()?;
-    let mut text = Vec::new();
-    entry.take(16 << 20).read_to_end(&mut text).ok()?;
-    Some(text)
-}
-
 /// Where a POJO source's calibration lives.
 pub fn sidecar_path(model_path: &Path) -> PathBuf {
-    let mut name = model_path.as_os_str().to_owned();
-    name.push(SIDECAR_SUFFIX);
-    PathBuf::from(name)
+    companion::sidecar_path(model_path, SIDECAR_SUFFIX)
 }
 
 /// A copy of a MOJO zip with `calibration` as its [`MOJO_ENTRY`] (replacing any earlier one).
 /// Every other entry is copied byte for byte, so h2o-genmodel reads the model unchanged.
 pub fn add_to_mojo(mojo: &[u8], calibration: &Calibration) -> Result<Vec<u8>, String> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(mojo)).map_err(|e| e.to_string())?;
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(mojo.len() + (32 << 10))));
-    for i in 0..archive.len() {
-        let entry = archive.by_index_raw(i).map_err(|e| e.to_string())?;
-        if entry.name().is_ok_and(|n| n == MOJO_ENTRY) {
-            continue;
-        }
-        out.raw_copy_file(entry).map_err(|e| e.to_string())?;
-    }
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    out.start_file(MOJO_ENTRY, options)
-        .map_err(|e| e.to_string())?;
-    out.write_all(calibration.to_json().as_bytes())
-        .map_err(|e| e.to_string())?;
-    Ok(out.finish().map_err(|e| e.to_string())?.into_inner())
+    companion::replace_entry(mojo, MOJO_ENTRY, calibration.to_json().as_bytes())
 }
 
 #[cfg(test)]

@@ -21,6 +21,7 @@
 
 pub mod activation;
 pub mod calibration;
+mod companion;
 pub mod convert;
 pub mod deep;
 pub mod error;

@@ -423,9 +423,22 @@ public class EasyPredictModelWrapper implements Serializable {
         m.decideBatch(mse, se, n, thresholdOrNaN(), decisions.explain(), decisions.values());
       }
     }
+    return predictions(raw, rec, se, mse, decisions, deep, units);
+  }
+
+  /**
+   * Row i's prediction from a batch's flat outputs: {@code raw} (n rows of the converter's width),
+   * {@code rec} and {@code se} (n rows of slots), {@code mse}, and the decisions and deep features
+   * when they were asked for ({@code null} otherwise; {@code units} per row).
+   */
+  private AutoEncoderModelPrediction[] predictions(double[] raw, double[] rec, double[] se, double[] mse,
+      Decisions decisions, double[] deep, int units) {
+    int n = mse.length;
+    int nf = m.converter().width();
+    int ns = m.slotCount();
     AutoEncoderModelPrediction[] out = new AutoEncoderModelPrediction[n];
     for (int i = 0; i < n; i++) {
-      out[i] = prediction(raw, i * m.converter().width(), Arrays.copyOfRange(rec, i * ns, (i + 1) * ns),
+      out[i] = prediction(raw, i * nf, Arrays.copyOfRange(rec, i * ns, (i + 1) * ns),
           Arrays.copyOfRange(se, i * ns, (i + 1) * ns), mse[i]);
       if (decisions != null) {
         decide(out[i], decisions, i);
@@ -449,23 +462,8 @@ public class EasyPredictModelWrapper implements Serializable {
    */
   private AutoEncoderModelPrediction[] predictCells(List<? extends RowData> rows, boolean batch)
       throws PredictException {
-    String[] inputs = m.pipelineInputNames();
+    CellBatch cells = packCells(rows);
     int n = rows.size();
-    CellBatch cells = new CellBatch(inputs.length, n);
-    int r = 0;
-    for (RowData row : rows) {
-      if (row == null) {
-        throw new IllegalArgumentException("row " + r + " is null");
-      }
-      cells.addRow();
-      for (int c = 0; c < inputs.length; c++) {
-        Object v = row.get(inputs[c]);
-        if (v != null) {
-          cells.put(c, v);
-        }
-      }
-      r++;
-    }
     int nf = m.converter().width();
     int ns = m.slotCount();
     double[] raw = new double[n * nf];
@@ -487,18 +485,28 @@ public class EasyPredictModelWrapper implements Serializable {
         throw batch ? new PredictBatchException(i, e) : e;
       }
     }
-    AutoEncoderModelPrediction[] out = new AutoEncoderModelPrediction[n];
-    for (int i = 0; i < n; i++) {
-      out[i] = prediction(raw, i * nf, Arrays.copyOfRange(rec, i * ns, (i + 1) * ns),
-          Arrays.copyOfRange(se, i * ns, (i + 1) * ns), mse[i]);
-      if (decisions != null) {
-        decide(out[i], decisions, i);
+    return predictions(raw, rec, se, mse, decisions, deep, units);
+  }
+
+  /** The values of the pipeline's inputs in each row (other keys ignored, absent ones missing). */
+  private CellBatch packCells(List<? extends RowData> rows) {
+    String[] inputs = m.pipelineInputNames();
+    CellBatch cells = new CellBatch(inputs.length, rows.size());
+    int r = 0;
+    for (RowData row : rows) {
+      if (row == null) {
+        throw new IllegalArgumentException("row " + r + " is null");
       }
-      if (deep != null) {
-        out[i].deepFeatures = Arrays.copyOfRange(deep, i * units, (i + 1) * units);
+      cells.addRow();
+      for (int c = 0; c < inputs.length; c++) {
+        Object v = row.get(inputs[c]);
+        if (v != null) {
+          cells.put(c, v);
+        }
       }
+      r++;
     }
-    return out;
+    return cells;
   }
 
   /**
