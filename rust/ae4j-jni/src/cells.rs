@@ -186,96 +186,134 @@ pub fn score_cells(
     let pipeline = loaded.pipeline.as_ref().ok_or_else(|| {
         BridgeError::IllegalState("ae4j: the model has no preprocessing pipeline".into())
     })?;
-    let model = &loaded.model;
     let n =
         usize::try_from(n_rows).map_err(|_| illegal(format!("row count {n_rows} is negative")))?;
-    let names: Vec<&str> = pipeline.inputs().iter().map(|i| i.name.as_str()).collect();
-    let width = names.len();
-    let (nf, ns) = (model.n_features(), model.n_slots());
-    let need = |per_row: usize, what: &str| {
-        n.checked_mul(per_row)
-            .ok_or_else(|| illegal(format!("{what}: {n} rows overflow")))
+    let k = decision::explain_count(loaded, options.explain)?;
+    let features: Option<DeepFeatures> = if out.deep.is_null() {
+        None
+    } else {
+        Some(crate::deep::layer(&loaded.model, options.layer)?)
     };
-    let n_cells = need(width, "cells")?;
+    let shape = Shape {
+        rows: n,
+        width: pipeline.inputs().len(),
+        stride: decision::stride(k),
+        deep_width: features.as_ref().map_or(0, DeepFeatures::width),
+    };
+    let text_len = check_arrays(env, loaded, &shape, &cells, &out)?;
+    let score_options = ScoreOptions {
+        convert: options.convert,
+        threshold: decision::threshold_arg(options.threshold)?,
+        outputs: Outputs {
+            explain: if out.decisions.is_null() { 0 } else { k },
+            ..Outputs::default()
+        },
+    };
+    let mut scorer = Scorer::new(&loaded.model, loaded.calibration.as_ref(), score_options)
+        .with_pipeline(pipeline);
+    if let Some(f) = &features {
+        scorer = scorer.with_deep_features(f);
+    }
+    score_chunks(env, &scorer, &shape, &cells, text_len, &out, k)
+}
+
+/// A batch's sizes: rows, cells per row (the pipeline's inputs), decision stride, deep width.
+struct Shape {
+    rows: usize,
+    width: usize,
+    stride: usize,
+    deep_width: usize,
+}
+
+impl Shape {
+    fn per_row(&self, per_row: usize, what: &str) -> BridgeResult<usize> {
+        self.rows
+            .checked_mul(per_row)
+            .ok_or_else(|| illegal(format!("{what}: {} rows overflow", self.rows)))
+    }
+}
+
+/// Every input and output array is there and large enough for the batch (the outputs asked
+/// for: decisions and deep features only when given); the length of the text array.
+fn check_arrays(
+    env: &mut Env<'_>,
+    loaded: &Loaded,
+    shape: &Shape,
+    cells: &CellArrays<'_, '_>,
+    out: &CellOutputs<'_, '_>,
+) -> BridgeResult<usize> {
+    let (nf, ns) = (loaded.model.n_features(), loaded.model.n_slots());
+    let n_cells = shape.per_row(shape.width, "cells")?;
     check_bytes(env, cells.kinds, "cell kinds", n_cells)?;
     check_len(env, cells.numbers, "cell numbers", n_cells)?;
     check_ints(env, cells.text_ends, "cell text ends", n_cells)?;
     let text_len = check_bytes(env, cells.text, "cell text", 0)?;
-    check_len(env, out.raw, "raw output", need(nf, "raw output")?)?;
-    check_len(
-        env,
-        out.reconstructed,
-        "reconstructed output",
-        need(ns, "reconstructed output")?,
-    )?;
-    check_len(
-        env,
-        out.squared_errors,
-        "squared-errors output",
-        need(ns, "squared-errors output")?,
-    )?;
-    check_len(env, out.mse, "mse output", n)?;
+    let outputs = [
+        (out.raw, "raw output", nf),
+        (out.reconstructed, "reconstructed output", ns),
+        (out.squared_errors, "squared-errors output", ns),
+        (out.mse, "mse output", 1),
+    ];
+    for (array, what, per_row) in outputs {
+        check_len(env, array, what, shape.per_row(per_row, what)?)?;
+    }
     non_null(out.failures, "failures output")?;
-    if out.failures.len(env)? < need(3, "failures output")? {
-        return Err(illegal(format!("failures output: needs {} entries", 3 * n)));
+    let failures = shape.per_row(3, "failures output")?;
+    if out.failures.len(env)? < failures {
+        return Err(illegal(format!(
+            "failures output: needs {failures} entries"
+        )));
     }
-    let threshold = decision::threshold_arg(options.threshold)?;
-    let k = decision::explain_count(loaded, options.explain)?;
-    let decides = !out.decisions.is_null();
-    let stride = decision::stride(k);
-    if decides {
-        check_len(
-            env,
-            out.decisions,
-            "decision output",
-            need(stride, "decision output")?,
-        )?;
+    if !out.decisions.is_null() {
+        let what = "decision output";
+        check_len(env, out.decisions, what, shape.per_row(shape.stride, what)?)?;
     }
-    let features: Option<DeepFeatures> = if out.deep.is_null() {
-        None
-    } else {
-        Some(crate::deep::layer(model, options.layer)?)
+    if !out.deep.is_null() {
+        let what = "deep features output";
+        check_len(env, out.deep, what, shape.per_row(shape.deep_width, what)?)?;
+    }
+    Ok(text_len)
+}
+
+/// Scores the batch [`CHUNK_ROWS`] rows at a time: one region copy per input array in, one per
+/// output array out, per chunk; a failed row's kind, column and message into `failures`.
+fn score_chunks(
+    env: &mut Env<'_>,
+    scorer: &Scorer<'_>,
+    shape: &Shape,
+    cells: &CellArrays<'_, '_>,
+    text_len: usize,
+    out: &CellOutputs<'_, '_>,
+    k: usize,
+) -> BridgeResult<()> {
+    let model = scorer.model();
+    let names: Vec<&str> = match scorer.pipeline() {
+        Some(p) => p.inputs().iter().map(|i| i.name.as_str()).collect(),
+        None => Vec::new(),
     };
-    let deep_width = features.as_ref().map_or(0, DeepFeatures::width);
-    if features.is_some() {
-        check_len(
-            env,
-            out.deep,
-            "deep features output",
-            need(deep_width, "deep features output")?,
-        )?;
-    }
-    let score_options = ScoreOptions {
-        convert: options.convert,
-        threshold,
-        outputs: Outputs {
-            explain: if decides { k } else { 0 },
-            ..Outputs::default()
-        },
-    };
-    let mut scorer =
-        Scorer::new(model, loaded.calibration.as_ref(), score_options).with_pipeline(pipeline);
-    if let Some(f) = &features {
-        scorer = scorer.with_deep_features(f);
-    }
-    let mut buffers = Buffers::new(CHUNK_ROWS.min(n.max(1)), nf, ns, stride, deep_width);
+    let (n, width) = (shape.rows, shape.width);
+    let rows = CHUNK_ROWS.min(n.max(1));
+    let (nf, ns) = (model.n_features(), model.n_slots());
+    let mut buffers = Buffers::new(rows, nf, ns, shape.stride, shape.deep_width);
+    let (decides, deep) = (!out.decisions.is_null(), !out.deep.is_null());
     let mut chunk = Chunk::default();
     let mut start = 0;
     while start < n {
         let m = CHUNK_ROWS.min(n - start);
-        read_chunk(env, &cells, start * width, m * width, text_len, &mut chunk)?;
+        read_chunk(env, cells, start * width, m * width, text_len, &mut chunk)?;
         let mut failed = Vec::new();
+        // Per chunk: the cells borrow this chunk's text, which the next chunk overwrites.
         let mut row_cells = Vec::with_capacity(width);
         for r in 0..m {
             row_cells.clear();
             for (c, name) in names.iter().enumerate() {
                 row_cells.push((*name, chunk.cell(r * width + c)?));
             }
-            if let Err(f) = buffers.score_row(&scorer, r, &row_cells, k) {
+            if let Err(f) = buffers.score_row(scorer, r, &row_cells, k) {
                 failed.push((r, f));
             }
         }
-        buffers.write(env, &out, start, m, decides, features.is_some())?;
+        buffers.write(env, out, start, m, decides, deep)?;
         for (r, f) in failed {
             write_failure(env, out.failures, start + r, &f)?;
         }
