@@ -11,6 +11,7 @@ mod common;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use ae4j_core::pipeline::{self, Pipeline, Value as Transformed};
 use ae4j_core::Cell;
@@ -69,7 +70,12 @@ fn load_pipeline() -> Pipeline {
 
 /// The synth_tanh MOJO with the pipeline as its zip entry (`piped`) and without (`plain`).
 fn serve() -> ServerHandle {
-    let dir = std::env::temp_dir().join(format!("ae4j-serve-pipe-routes-{}", std::process::id()));
+    // A directory per server: the tests run in parallel, and a zip rewritten while another
+    // server reads it would lose its pipeline entry there.
+    static SERVERS: AtomicUsize = AtomicUsize::new(0);
+    let n = SERVERS.fetch_add(1, Ordering::Relaxed);
+    let dir =
+        std::env::temp_dir().join(format!("ae4j-serve-pipe-routes-{}-{n}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let piped = dir.join("piped.zip");
     let bytes = std::fs::read(synth_mojo()).unwrap();
